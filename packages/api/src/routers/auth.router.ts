@@ -1,0 +1,37 @@
+import { schemas } from '@gatehouse/core';
+import { authedProcedure, metaOf, publicProcedure, router } from '../trpc/trpc.js';
+
+export const authRouter = router({
+  /** Sets the session cookie. Unknown email and wrong password get the same INVALID_CREDENTIALS. */
+  login: publicProcedure.input(schemas.loginInput).mutation(async ({ ctx, input }) => {
+    const session = await ctx.core.auth.login(input, metaOf(ctx));
+    ctx.sessionCookie.set(session.token, session.expiresAt);
+    return { user: session.user, expiresAt: session.expiresAt.toISOString() };
+  }),
+
+  /** Ends the current session (a no-op for API-token callers) and clears the cookie. */
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.principal.sessionId) await ctx.core.auth.logout(ctx.principal.sessionId, metaOf(ctx));
+    ctx.sessionCookie.clear();
+    return { ok: true as const };
+  }),
+
+  me: authedProcedure.query(({ ctx }) => ctx.principal.user),
+
+  /** Ends every other session of the user; this one stays signed in. */
+  changePassword: authedProcedure.input(schemas.changePasswordInput).mutation(({ ctx, input }) =>
+    ctx.core.auth.changePassword(ctx.principal.user.id, input, {
+      ...metaOf(ctx),
+      sessionId: ctx.principal.sessionId,
+    }),
+  ),
+
+  /** Always `{ ok: true }`, so it cannot tell whether an account exists. */
+  requestPasswordReset: publicProcedure
+    .input(schemas.requestPasswordResetInput)
+    .mutation(({ ctx, input }) => ctx.core.auth.requestPasswordReset(input)),
+
+  resetPassword: publicProcedure
+    .input(schemas.resetPasswordInput)
+    .mutation(({ ctx, input }) => ctx.core.auth.resetPassword(input, metaOf(ctx))),
+});

@@ -1,0 +1,56 @@
+import { createCore, loadConfig } from '@gatehouse/core';
+import { bootstrapAdmin } from './bootstrap.js';
+import { buildServer } from './build-server.js';
+import { createLogger } from './logger.js';
+
+/**
+ * Production entry: config → database (embedded unless DATABASE_URL) → migrations → admin
+ * bootstrap → listen. SIGTERM/SIGINT stop accepting, finish in-flight requests, then close the
+ * ORM and the embedded database.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const core = await createCore({
+    config,
+    onWarning: (message, error) => log.warn({ err: error }, message),
+    onDatabaseLog: (line) => log.debug({ postgres: line.trim() }, 'embedded postgres'),
+  });
+  const firstRun = await bootstrapAdmin(core, log);
+  const app = await buildServer({ core, logger: log, firstAdminSetup: firstRun?.setup ?? null });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+    } finally {
+      await core.close();
+      log.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ host: config.host, port: config.port });
+  log.info(
+    { url: config.publicUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded' },
+    'Gatehouse is up',
+  );
+  if (firstRun) {
+    // Printed plainly (not only logged) so an operator can copy it from the terminal.
+    process.stdout.write(
+      `\nNo admin yet. Open this one-time link to create the first admin:\n  ${firstRun.link}\n\n`,
+    );
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `Gatehouse failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { can, type Permission, type Principal, withForkedContext } from '@gatehouse/core';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import type { Context } from './context.js';
+import { domainCodeOf, forbidden, toTRPCError, unauthenticated } from './errors.js';
+
+const t = initTRPC.context<Context>().create({
+  // Stacks only outside production; see errorFormatter for the rest of the shape.
+  isDev: process.env.NODE_ENV !== 'production',
+  errorFormatter({ shape, error }) {
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    const hideInternals = internal && process.env.NODE_ENV === 'production';
+    return {
+      ...shape,
+      // Never echo an unexpected error's message (it may hold SQL) in production.
+      message: hideInternals ? 'Internal server error' : shape.message,
+      data: {
+        ...shape.data,
+        domainCode: domainCodeOf(error),
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        ...(hideInternals ? { stack: undefined } : {}),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Base of every procedure: each call gets its own forked EntityManager (one HTTP batch carries
+ * many calls; they must not share a unit of work), and every failure is mapped to a TRPCError.
+ */
+const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const result = await withForkedContext(ctx.core.orm, () => next());
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error);
+    if (mapped && mapped !== result.error) throw mapped;
+  }
+  return result;
+});
+
+/**
+ * Cookie-authenticated mutations need an allowed Origin/Referer (CSRF defence without tokens). A
+ * public mutation that sets the cookie (login, accept) is refused when a browser says it comes
+ * from a foreign origin. Bearer-token requests are exempt: browsers never attach them by themselves.
+ */
+const csrfGuard = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && ctx.principal?.via !== 'apiToken' && !ctx.sameOrigin) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Cross-origin request refused',
+      cause: forbidden().cause,
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = baseProcedure.use(csrfGuard);
+
+/** Signed in by session cookie or API token. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw unauthenticated();
+  return next({ ctx: { ...ctx, principal: ctx.principal as Principal } });
+});
+
+/** Signed in with a role that holds `permission` (see core's policy). */
+export const procedureWith = (permission: Permission) =>
+  authedProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.principal.user, permission)) throw forbidden();
+    return next();
+  });
+
+/** Admin-only: the policy's `users.manage` (admins manage users and invites). */
+export const adminProcedure = procedureWith('users.manage');
+
+/** For checks that depend on the input (self or others): throws FORBIDDEN unless allowed. */
+export function assertCan(principal: Principal, permission: Permission): void {
+  if (!can(principal.user, permission)) throw forbidden();
+}
+
+/** RequestMeta for core's audit trail. */
+export const metaOf = (ctx: Context) => ({
+  actorId: ctx.principal?.user.id ?? null,
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+});
+
+export { toTRPCError };

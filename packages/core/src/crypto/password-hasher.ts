@@ -1,0 +1,51 @@
+import pLimit from 'p-limit';
+import * as scryptModule from 'scrypt-kdf';
+
+// scrypt-kdf 4 declares named exports in its .d.ts but its JS has only a default export, so
+// `import { kdf }` type-checks and fails at run time. Take the default object, typed from the
+// declarations; this is the only place that touches the package.
+type ScryptModule = typeof scryptModule;
+const Scrypt = ((scryptModule as unknown as { default?: ScryptModule }).default ??
+  scryptModule) as ScryptModule;
+
+export const DEFAULT_PASSWORD_HASH_LOGN = 17;
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** True when the hash was made with a lower cost than the configured one. */
+  needsRehash(hash: string): boolean;
+}
+
+/**
+ * scrypt-kdf wrapper: base64 output, r=8, p=1, logN from config. Every computation takes ~128 MiB at
+ * logN 17 and runs on the libuv pool, so at most `maxConcurrent` run at once; the rest queue.
+ */
+export function createPasswordHasher(
+  options: { logN?: number; maxConcurrent?: number } = {},
+): PasswordHasher {
+  const logN = options.logN ?? DEFAULT_PASSWORD_HASH_LOGN;
+  const limit = pLimit(options.maxConcurrent ?? 4);
+  return {
+    async hash(password) {
+      const key = await limit(() => Scrypt.kdf(password, { logN, r: 8, p: 1 }));
+      return Buffer.from(key).toString('base64');
+    },
+    async verify(hash, password) {
+      const key = Buffer.from(hash, 'base64');
+      try {
+        return await limit(() => Scrypt.verify(key, password));
+      } catch {
+        // A malformed stored hash never matches.
+        return false;
+      }
+    },
+    needsRehash(hash) {
+      try {
+        return Scrypt.viewParams(Buffer.from(hash, 'base64')).logN < logN;
+      } catch {
+        return true;
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { Migration20261126195251 } from './Migration20261126195251.js';
+
+// Every committed migration, in order. Listed explicitly so the built server needs no file globbing.
+export const migrationsList = [{ name: 'Migration20261126195251', class: Migration20261126195251 }];

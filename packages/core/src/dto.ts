@@ -1,0 +1,115 @@
+import type { AuditAction } from './audit-actions.js';
+import type { AuditEvent, Invite, User } from './entities/index.js';
+import type { Role } from './roles.js';
+
+/**
+ * What leaves core. Built by one function per entity, field by field, so a secret column added to
+ * an entity can never reach a client by accident (pinned by a type-level test).
+ */
+export interface UserDto {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  role: Role;
+  hasPassword: boolean;
+  apiTokenPrefix: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+}
+
+export const INVITE_STATUSES = ['pending', 'expired', 'revoked', 'accepted'] as const;
+export type InviteStatus = (typeof INVITE_STATUSES)[number];
+
+export interface InviteDto {
+  id: string;
+  email: string;
+  role: Role;
+  status: InviteStatus;
+  accepted: boolean;
+  expiresAt: string;
+  acceptedAt: string | null;
+  invitedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEventDto {
+  id: string;
+  action: AuditAction;
+  actorId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface CountedPage<T> extends Page<T> {
+  /** Every match of the filter, across all pages. */
+  total: number;
+}
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName ?? null,
+    lastName: user.lastName ?? null,
+    role: user.role,
+    hasPassword: Boolean(user.passwordHash),
+    apiTokenPrefix: user.apiTokenPrefix ?? null,
+    metadata: user.metadata ?? null,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    lastLoginAt: iso(user.lastLoginAt),
+  };
+}
+
+/** Status is derived, never stored: accepted, else revoked, else expired, else pending. */
+export function inviteStatus(
+  invite: Pick<Invite, 'accepted' | 'revokedAt' | 'expiresAt'>,
+  now: Date,
+): InviteStatus {
+  if (invite.accepted) return 'accepted';
+  if (invite.revokedAt) return 'revoked';
+  if (invite.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'pending';
+}
+
+export function toInviteDto(invite: Invite, now: Date): InviteDto {
+  return {
+    id: invite.id,
+    email: invite.userEmail,
+    role: invite.role,
+    status: inviteStatus(invite, now),
+    accepted: invite.accepted,
+    expiresAt: invite.expiresAt.toISOString(),
+    acceptedAt: iso(invite.acceptedAt),
+    invitedBy: invite.invitedBy ?? null,
+    createdAt: invite.createdAt.toISOString(),
+    updatedAt: invite.updatedAt.toISOString(),
+  };
+}
+
+export function toAuditEventDto(event: AuditEvent): AuditEventDto {
+  return {
+    id: event.id,
+    action: event.action,
+    actorId: event.actorId ?? null,
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    ip: event.ip ?? null,
+    metadata: event.metadata ?? null,
+    createdAt: event.createdAt.toISOString(),
+  };
+}

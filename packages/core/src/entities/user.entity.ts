@@ -1,0 +1,38 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { ROLES } from '../roles.js';
+
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'user',
+  properties: {
+    id: p.string().primary().length(40),
+    // Always stored trimmed and lower-cased (see normalizeEmail); unique among non-deleted users
+    // through a partial index created in the migration.
+    email: p.string().length(320),
+    // Secrets. Entities never leave core (DTO builders copy named fields only), so these are not
+    // marked hidden: MikroORM's Hidden brand makes nullable columns impossible to set to null.
+    passwordHash: p.text().nullable(),
+    firstName: p.string().length(200).nullable(),
+    lastName: p.string().length(200).nullable(),
+    role: p.enum([...ROLES]).default('member'),
+    apiTokenHash: p.string().length(64).nullable(),
+    apiTokenPrefix: p.string().length(32).nullable(),
+    apiTokenCreatedAt: p.datetime().nullable(),
+    apiTokenLastUsedAt: p.datetime().nullable(),
+    metadata: p.json<Record<string, unknown>>().nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    deletedAt: p.datetime().nullable(),
+    lastLoginAt: p.datetime().nullable(),
+  },
+  indexes: [{ properties: ['apiTokenHash'], name: 'user_api_token_hash_index' }],
+  uniques: [
+    {
+      // Partial: a soft-deleted user's email can be used again.
+      name: 'user_email_unique',
+      expression: 'create unique index "user_email_unique" on "user" ("email") where "deleted_at" is null',
+    },
+  ],
+});
+
+export type User = InferEntity<typeof UserSchema>;

@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'member', 'developer'] as const;
+export type Role = (typeof ROLES)[number];

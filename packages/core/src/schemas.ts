@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from './audit-actions.js';
+import { INVITE_STATUSES } from './dto.js';
+import { ROLES } from './roles.js';
+
+/**
+ * Input schemas of every use-case. Core parses with them (it is reused without the API), and the
+ * API declares them as procedure inputs so clients get the same types and messages.
+ */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter a valid email address' }).max(320));
+
+/** Strength is judged by the password policy (WEAK_PASSWORD), not here; this only bounds the size. */
+export const newPasswordSchema = z.string().max(4096, 'Password is far too long');
+const currentPasswordSchema = z.string().min(1, 'Password is required').max(4096);
+
+export const roleSchema = z.enum(ROLES);
+export const idSchema = z.string().trim().min(1, 'id is required').max(64);
+const nameSchema = z.string().trim().max(200).nullable();
+export const metadataSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 16_384, 'metadata must be at most 16 KiB of JSON')
+  .nullable();
+
+export const limitSchema = z.number().int().min(1).max(100).default(50);
+export const cursorSchema = z.string().max(512).nullish();
+const searchSchema = z.string().trim().max(320).optional();
+/** Bearer secrets are long, but never this long: bigger input is rejected before any lookup. */
+export const tokenSchema = z.string().trim().min(1, 'token is required').max(256);
+
+export const createUserInput = z.object({
+  email: emailSchema,
+  password: newPasswordSchema.optional(),
+  firstName: nameSchema.optional(),
+  lastName: nameSchema.optional(),
+  role: roleSchema.default('member'),
+  metadata: metadataSchema.optional(),
+});
+
+export const updateUserInput = z.object({
+  id: idSchema,
+  firstName: nameSchema.optional(),
+  lastName: nameSchema.optional(),
+  role: roleSchema.optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const listUsersInput = z
+  .object({ q: searchSchema, role: roleSchema.optional(), limit: limitSchema, cursor: cursorSchema })
+  .default({ limit: 50 });
+
+export const userIdInput = z.object({ id: idSchema });
+
+export const loginInput = z.object({ email: emailSchema, password: currentPasswordSchema });
+export const changePasswordInput = z.object({
+  currentPassword: currentPasswordSchema,
+  newPassword: newPasswordSchema,
+});
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+export const resetPasswordInput = z.object({ token: tokenSchema, newPassword: newPasswordSchema });
+export const apiTokenInput = z.object({ userId: idSchema.optional() }).default({});
+
+export const createInviteInput = z.object({
+  email: emailSchema,
+  role: roleSchema.default('member'),
+  sendEmail: z.boolean().default(true),
+});
+export const resendInviteInput = z.object({ id: idSchema, sendEmail: z.boolean().default(true) });
+export const inviteIdInput = z.object({ id: idSchema });
+export const inviteTokenInput = z.object({ token: tokenSchema });
+export const acceptInviteInput = z.object({
+  token: tokenSchema,
+  password: newPasswordSchema,
+  firstName: nameSchema.optional(),
+  lastName: nameSchema.optional(),
+});
+export const listInvitesInput = z
+  .object({
+    status: z.enum(INVITE_STATUSES).optional(),
+    q: searchSchema,
+    limit: limitSchema,
+    cursor: cursorSchema,
+  })
+  .default({ limit: 50 });
+
+export const listAuditInput = z
+  .object({
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    actorId: idSchema.optional(),
+    limit: limitSchema,
+    cursor: cursorSchema,
+  })
+  .default({ limit: 50 });
+
+export type CreateUserInput = z.input<typeof createUserInput>;
+export type UpdateUserInput = z.input<typeof updateUserInput>;
+export type ListUsersInput = z.input<typeof listUsersInput>;
+export type LoginInput = z.input<typeof loginInput>;
+export type ChangePasswordInput = z.input<typeof changePasswordInput>;
+export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
+export type CreateInviteInput = z.input<typeof createInviteInput>;
+export type ResendInviteInput = z.input<typeof resendInviteInput>;
+export type AcceptInviteInput = z.input<typeof acceptInviteInput>;
+export type ListInvitesInput = z.input<typeof listInvitesInput>;
+export type ListAuditInput = z.input<typeof listAuditInput>;

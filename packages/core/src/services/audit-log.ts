@@ -1,0 +1,51 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditAction } from '../audit-actions.js';
+import { type AuditEventDto, type Page, toAuditEventDto } from '../dto.js';
+import { AuditEventSchema } from '../entities/index.js';
+import { newId } from '../ids.js';
+import { decodeCursor, toPage } from '../pagination.js';
+import { type ListAuditInput, listAuditInput } from '../schemas.js';
+import type { RequestMeta, ServiceDeps } from './deps.js';
+
+export interface AuditEntry {
+  action: AuditAction;
+  targetType?: 'user' | 'invite' | 'session' | null;
+  targetId?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+/** The audit trail: appended inside the transaction of the change it describes, read by admins. */
+export class AuditLog {
+  constructor(private readonly deps: Pick<ServiceDeps, 'orm' | 'clock'>) {}
+
+  /** Adds the event to `em`'s unit of work, so it commits (or rolls back) with the change. */
+  record(em: EntityManager, meta: RequestMeta, entry: AuditEntry): void {
+    em.create(AuditEventSchema, {
+      id: newId('auditEvent'),
+      action: entry.action,
+      actorId: meta.actorId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      ip: meta.ip ?? null,
+      metadata: entry.metadata ?? null,
+      createdAt: this.deps.clock.now(),
+    });
+  }
+
+  async list(input?: ListAuditInput): Promise<Page<AuditEventDto>> {
+    const { action, actorId, limit, cursor } = listAuditInput.parse(input);
+    const before = decodeCursor(cursor);
+    const em = this.deps.orm.em.fork();
+    const rows = await em.find(
+      AuditEventSchema,
+      {
+        ...(action ? { action } : {}),
+        ...(actorId ? { actorId } : {}),
+        ...(before ? { id: { $lt: before } } : {}),
+      },
+      { orderBy: { id: 'desc' }, limit: limit + 1 },
+    );
+    const page = toPage(rows, limit);
+    return { items: page.rows.map(toAuditEventDto), nextCursor: page.nextCursor };
+  }
+}

@@ -1,0 +1,27 @@
+import type { Clock } from '../clock.js';
+import type { GatehouseConfig } from '../config.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import type { TokenGenerator } from '../crypto/tokens.js';
+import type { Orm } from '../db/orm.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { LoginThrottle } from '../throttle/login-throttle.js';
+
+/** What every service is built from; assembled once by `createCore`. */
+export interface ServiceDeps {
+  orm: Orm;
+  config: GatehouseConfig;
+  clock: Clock;
+  tokens: TokenGenerator;
+  hasher: PasswordHasher;
+  mailer: Mailer;
+  throttle: LoginThrottle;
+  /** Where failures that must not fail the request (a mail that did not go) are reported. */
+  onWarning: (message: string, error?: unknown) => void;
+}
+
+/** Who is asking and from where; recorded in the audit trail. */
+export interface RequestMeta {
+  actorId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}

@@ -1,0 +1,256 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { type CountedPage, toUserDto, type UserDto } from '../dto.js';
+import { normalizeEmail } from '../email.js';
+import { type User, UserSchema } from '../entities/index.js';
+import { DomainError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { decodeCursor, likeContains, toPage } from '../pagination.js';
+import { assertStrongPassword } from '../password-policy.js';
+import type { Role } from '../roles.js';
+import {
+  type CreateUserInput,
+  createUserInput,
+  type ListUsersInput,
+  listUsersInput,
+  type UpdateUserInput,
+  updateUserInput,
+} from '../schemas.js';
+import type { AuditLog } from './audit-log.js';
+import { isUniqueViolation } from './db-errors.js';
+import type { RequestMeta, ServiceDeps } from './deps.js';
+import { SessionStore } from './session-store.js';
+
+const EMAIL_TAKEN_MESSAGE = 'A user with this email already exists';
+
+/** Users: create, read, list, update and soft-delete, with the last-admin guard. */
+export class UserService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(input: CreateUserInput, meta: RequestMeta = {}): Promise<UserDto> {
+    const data = createUserInput.parse(input);
+    if (data.password !== undefined) assertStrongPassword(data.password, data.email);
+    const passwordHash = data.password === undefined ? null : await this.deps.hasher.hash(data.password);
+    try {
+      return await this.deps.orm.em.fork().transactional(async (em) => {
+        const user = insertUser(em, this.deps.clock.now(), { ...data, passwordHash });
+        this.audit.record(em, meta, {
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          metadata: { email: user.email, role: user.role },
+        });
+        await em.flush();
+        return toUserDto(user);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'user_email_unique'))
+        throw new DomainError('EMAIL_TAKEN', EMAIL_TAKEN_MESSAGE);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<UserDto> {
+    const user = await this.deps.orm.em.fork().findOne(UserSchema, { id, deletedAt: null });
+    if (!user) throw notFound('User');
+    return toUserDto(user);
+  }
+
+  async findByEmail(email: string): Promise<UserDto | null> {
+    const user = await this.deps.orm.em
+      .fork()
+      .findOne(UserSchema, { email: normalizeEmail(email), deletedAt: null });
+    return user ? toUserDto(user) : null;
+  }
+
+  /** Newest first. `q` matches email, first and last name, case-insensitively. */
+  async list(input?: ListUsersInput): Promise<CountedPage<UserDto>> {
+    const { q, role, limit, cursor } = listUsersInput.parse(input);
+    const before = decodeCursor(cursor);
+    const where: FilterQuery<User> = { deletedAt: null };
+    if (role) where.role = role;
+    if (q) {
+      const pattern = likeContains(q);
+      where.$or = [
+        { email: { $ilike: pattern } },
+        { firstName: { $ilike: pattern } },
+        { lastName: { $ilike: pattern } },
+      ];
+    }
+    const em = this.deps.orm.em.fork();
+    const [rows, total] = await Promise.all([
+      em.find(UserSchema, before ? { $and: [where, { id: { $lt: before } }] } : where, {
+        orderBy: { id: 'desc' },
+        limit: limit + 1,
+      }),
+      em.fork().count(UserSchema, where),
+    ]);
+    const page = toPage(rows, limit);
+    return { items: page.rows.map(toUserDto), nextCursor: page.nextCursor, total };
+  }
+
+  async update(input: UpdateUserInput, meta: RequestMeta = {}): Promise<UserDto> {
+    const data = updateUserInput.parse(input);
+    return this.deps.orm.em.fork().transactional(async (em) => {
+      const user = await lockUser(em, data.id, { guardAdmins: data.role !== undefined });
+      const changed: string[] = [];
+      for (const field of ['firstName', 'lastName', 'metadata'] as const) {
+        if (data[field] !== undefined) {
+          user[field] = data[field] as never;
+          changed.push(field);
+        }
+      }
+      const previousRole = user.role;
+      if (data.role !== undefined && data.role !== previousRole) {
+        if (previousRole === 'admin') await assertNotLastAdmin(em, user.id, 'demote');
+        user.role = data.role;
+        this.audit.record(em, meta, {
+          action: 'user.role_changed',
+          targetType: 'user',
+          targetId: user.id,
+          metadata: { from: previousRole, to: data.role },
+        });
+      }
+      if (changed.length > 0) {
+        this.audit.record(em, meta, {
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: user.id,
+          metadata: { changed },
+        });
+      }
+      user.updatedAt = this.deps.clock.now();
+      await em.flush();
+      return toUserDto(user);
+    });
+  }
+
+  /** Soft delete: the row stays for the audit trail; sessions and API token end; the email is free again. */
+  async delete(id: string, meta: RequestMeta = {}): Promise<{ id: string; deleted: true }> {
+    return this.deps.orm.em.fork().transactional(async (em) => {
+      const user = await lockUser(em, id, { guardAdmins: true });
+      if (user.role === 'admin') await assertNotLastAdmin(em, user.id, 'delete');
+      const now = this.deps.clock.now();
+      user.deletedAt = now;
+      user.updatedAt = now;
+      user.apiTokenHash = null;
+      user.apiTokenPrefix = null;
+      user.apiTokenCreatedAt = null;
+      user.apiTokenLastUsedAt = null;
+      await SessionStore.endAllOf(em, user.id);
+      this.audit.record(em, meta, {
+        action: 'user.deleted',
+        targetType: 'user',
+        targetId: user.id,
+        metadata: { email: user.email },
+      });
+      await em.flush();
+      return { id: user.id, deleted: true as const };
+    });
+  }
+
+  async countAdmins(): Promise<number> {
+    return this.deps.orm.em.fork().count(UserSchema, { role: 'admin', deletedAt: null });
+  }
+
+  /**
+   * Creates the admin of a fresh installation. Returns null, changing nothing, when an admin
+   * already exists. Serialised by an advisory lock so two starting instances make one admin.
+   */
+  async createFirstAdmin(
+    input: { email: string; password: string },
+    meta: RequestMeta = {},
+  ): Promise<UserDto | null> {
+    const data = createUserInput.parse({ ...input, role: 'admin' });
+    assertStrongPassword(input.password, data.email);
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    try {
+      return await this.deps.orm.em.fork().transactional(async (em) => {
+        await em
+          .getConnection()
+          .execute(
+            `select pg_advisory_xact_lock(hashtext('gatehouse:first-admin'))`,
+            [],
+            'all',
+            em.getTransactionContext(),
+          );
+        if ((await em.count(UserSchema, { role: 'admin', deletedAt: null })) > 0) return null;
+        const user = insertUser(em, this.deps.clock.now(), { ...data, passwordHash });
+        this.audit.record(em, meta, {
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          metadata: { email: user.email, role: user.role, bootstrap: true },
+        });
+        await em.flush();
+        return toUserDto(user);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'user_email_unique'))
+        throw new DomainError('EMAIL_TAKEN', EMAIL_TAKEN_MESSAGE);
+      throw error;
+    }
+  }
+}
+
+/** Adds a new user row to `em`; the unique index on the email decides races at flush. */
+export function insertUser(
+  em: EntityManager,
+  now: Date,
+  data: {
+    email: string;
+    role: Role;
+    passwordHash: string | null;
+    firstName?: string | null | undefined;
+    lastName?: string | null | undefined;
+    metadata?: Record<string, unknown> | null | undefined;
+  },
+): User {
+  return em.create(UserSchema, {
+    id: newId('user'),
+    email: normalizeEmail(data.email),
+    passwordHash: data.passwordHash,
+    firstName: data.firstName ?? null,
+    lastName: data.lastName ?? null,
+    role: data.role,
+    metadata: data.metadata ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/**
+ * Locks the user row for the rest of the transaction. Changes that may remove an admin first lock
+ * every active admin row, always in id order, so concurrent demotions cannot both pass the
+ * last-admin check and cannot deadlock.
+ */
+async function lockUser(em: EntityManager, id: string, options: { guardAdmins: boolean }): Promise<User> {
+  if (options.guardAdmins) {
+    await em.find(
+      UserSchema,
+      { role: 'admin', deletedAt: null },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, fields: ['id'] },
+    );
+  }
+  const user = await em.findOne(
+    UserSchema,
+    { id, deletedAt: null },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
+  if (!user) throw notFound('User');
+  return user;
+}
+
+async function assertNotLastAdmin(
+  em: EntityManager,
+  userId: string,
+  what: 'demote' | 'delete',
+): Promise<void> {
+  const others = await em.count(UserSchema, { role: 'admin', deletedAt: null, id: { $ne: userId } });
+  if (others === 0) {
+    throw new DomainError('LAST_ADMIN', `Cannot ${what} the last admin: promote another user to admin first`);
+  }
+}
