@@ -5,20 +5,20 @@ import type { Context } from './context.js';
 import { domainCodeOf, forbidden, toTRPCError, unauthenticated } from './errors.js';
 
 const t = initTRPC.context<Context>().create({
-  // Stacks only outside production; see errorFormatter for the rest of the shape.
-  isDev: process.env.NODE_ENV !== 'production',
-  errorFormatter({ shape, error }) {
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    const hideInternals = internal && process.env.NODE_ENV === 'production';
+  errorFormatter({ shape, error, ctx }) {
+    // Without a context (it failed to build) we cannot know the mode: assume production.
+    const production = ctx ? ctx.core.config.nodeEnv === 'production' : true;
+    const hideInternals = production && error.code === 'INTERNAL_SERVER_ERROR';
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      // Never echo an unexpected error's message (it may hold SQL) in production.
+      // An unexpected error's message may hold SQL or paths: never echo it in production.
       message: hideInternals ? 'Internal server error' : shape.message,
       data: {
-        ...shape.data,
+        ...data,
+        ...(production ? {} : { stack: _stack }),
         domainCode: domainCodeOf(error),
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
-        ...(hideInternals ? { stack: undefined } : {}),
       },
     };
   },

@@ -1,0 +1,55 @@
+import type { Core, Principal, Role } from '@gatehouse/core';
+import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '@gatehouse/core/testing';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { createCaller } from '../src/router.js';
+import { type Context, createInnerContext, type InnerContextOptions } from '../src/trpc/context.js';
+
+export const STRONG_PASSWORD = 'correct horse battery staple';
+
+export interface ApiHarness {
+  core: Core;
+  mailer: RecordingMailer;
+  databaseUrl: string;
+  /** A caller with no session (anonymous). */
+  anonymous(options?: Omit<InnerContextOptions, 'core'>): ReturnType<typeof createCaller>;
+  /** Creates a user with `role` and returns a caller signed in as them (by session). */
+  signedIn(
+    role: Role,
+    email?: string,
+  ): Promise<{ caller: ReturnType<typeof createCaller>; principal: Principal; ctx: Context }>;
+}
+
+/**
+ * A core on this worker's database plus createCaller helpers; tables emptied before each test.
+ * `env` overrides the test configuration (e.g. LOGIN_MAX_FAILURES).
+ */
+export function useApiHarness(env: Record<string, string> = {}): ApiHarness {
+  const h = {} as ApiHarness;
+  beforeAll(async () => {
+    h.databaseUrl = workerDatabaseUrl(inject('templateUrl'));
+    h.mailer = new RecordingMailer();
+    h.core = await createTestCore(h.databaseUrl, { mailer: h.mailer, env });
+    h.anonymous = (options = {}) => createCaller(createInnerContext({ core: h.core, ...options }));
+    let counter = 0;
+    h.signedIn = async (role, email) => {
+      counter += 1;
+      const address = email ?? `${role}${counter}@example.com`;
+      await h.core.users.create({ email: address, password: STRONG_PASSWORD, role });
+      const login = await h.core.auth.login(
+        { email: address, password: STRONG_PASSWORD },
+        { ip: '10.0.0.1' },
+      );
+      const principal: Principal = { user: login.user, via: 'session', sessionId: login.sessionId };
+      const ctx = createInnerContext({ core: h.core, principal, ip: '10.0.0.1' });
+      return { caller: createCaller(ctx), principal, ctx };
+    };
+  });
+  beforeEach(async () => {
+    await truncateAll(h.core.orm);
+    h.mailer.clear();
+  });
+  afterAll(async () => {
+    await h.core?.close();
+  });
+  return h;
+}
