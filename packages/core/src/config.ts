@@ -80,7 +80,11 @@ export class ConfigError extends Error {
 
 /** Parses the environment (or any record shaped like it). Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): GatehouseConfig {
-  const parsed = envSchema.safeParse(env);
+  // A variable set to an empty string counts as unset (so `PORT=` means the default, not port 0).
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);

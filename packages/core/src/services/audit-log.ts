@@ -26,7 +26,7 @@ export class AuditLog {
       actorId: meta.actorId ?? null,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
-      ip: meta.ip ?? null,
+      ip: meta.ip?.slice(0, 64) ?? null,
       metadata: entry.metadata ?? null,
       createdAt: this.deps.clock.now(),
     });

@@ -30,7 +30,7 @@ export const SessionStore = {
       expiresAt,
       createdAt: now,
       lastSeenAt: now,
-      ip: meta.ip ?? null,
+      ip: meta.ip?.slice(0, 64) ?? null,
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
     });
     return { sessionId: session.id, token, expiresAt };

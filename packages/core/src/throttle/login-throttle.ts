@@ -29,7 +29,9 @@ function throttleOn(
   return {
     async retryAfterSeconds(key) {
       const state = await limiter.get(key);
-      if (!state || state.consumedPoints < maxFailures) return 0;
+      // The in-memory store drops a key by timer, so `get` may still return one whose window has
+      // ended (msBeforeNext <= 0): that key is free again.
+      if (!state || state.consumedPoints < maxFailures || state.msBeforeNext <= 0) return 0;
       return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
     },
     async recordFailure(key) {

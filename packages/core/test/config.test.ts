@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { testConfig } from '../src/testing/index.js';
+
+describe('loadConfig defaults (the operator contract)', () => {
+  it('matches the contract with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      databaseUrl: undefined,
+      host: '127.0.0.1',
+      port: 3000,
+      publicUrl: 'http://127.0.0.1:3000',
+      passwordHashLogN: 17,
+      loginMaxFailures: 10,
+      loginWindowMinutes: 15,
+      inviteTtlHours: 168,
+      sessionTtlHours: 168,
+      passwordResetTtlMinutes: 60,
+      adminEmail: undefined,
+      adminPassword: undefined,
+      smtpUrl: undefined,
+      redisUrl: undefined,
+      rateLimitPerMinute: 1000,
+      trustProxy: false,
+      corsOrigins: [],
+    });
+  });
+
+  it('derives PUBLIC_URL from HOST and PORT (IPv6 hosts in brackets)', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl).toBe('http://0.0.0.0:8080');
+    expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:3000');
+  });
+
+  it('uses PUBLIC_URL as given, without a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://admin.example.com/' }).publicUrl).toBe(
+      'https://admin.example.com',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/gatehouse' }).publicUrl).toBe(
+      'https://example.com/gatehouse',
+    );
+  });
+
+  it('reads every variable it is given', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: ' postgres://db/gatehouse ',
+      PORT: '4000',
+      PASSWORD_HASH_LOGN: '12',
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_WINDOW_MINUTES: '30',
+      INVITE_TTL_HOURS: '24',
+      ADMIN_EMAIL: 'root@example.com',
+      SMTP_URL: 'smtp://mail:25',
+      REDIS_URL: 'redis://cache:6379',
+      RATE_LIMIT_PER_MINUTE: '60',
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://a.example.com, https://b.example.com,,',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      databaseUrl: 'postgres://db/gatehouse',
+      port: 4000,
+      // Honoured as given (>= 10) in every NODE_ENV, production included.
+      passwordHashLogN: 12,
+      loginMaxFailures: 5,
+      loginWindowMinutes: 30,
+      inviteTtlHours: 24,
+      adminEmail: 'root@example.com',
+      smtpUrl: 'smtp://mail:25',
+      redisUrl: 'redis://cache:6379',
+      rateLimitPerMinute: 60,
+      trustProxy: true,
+      corsOrigins: ['https://a.example.com', 'https://b.example.com'],
+      logLevel: 'warn',
+    });
+    expect(loadConfig({ NODE_ENV: 'production', PASSWORD_HASH_LOGN: '10' }).passwordHashLogN).toBe(10);
+  });
+
+  it('treats blank optional values as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '  ', SMTP_URL: '', REDIS_URL: ' ' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('testConfig uses logN 10 and a fixed public URL', () => {
+    expect(testConfig()).toMatchObject({ passwordHashLogN: 10, publicUrl: 'http://gatehouse.test' });
+  });
+});
+
+describe('loadConfig refuses bad values with a ConfigError naming the variable', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '3.5'],
+    ['PASSWORD_HASH_LOGN', '5'],
+    ['PASSWORD_HASH_LOGN', 'x'],
+    ['PASSWORD_HASH_LOGN', '40'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['LOGIN_WINDOW_MINUTES', '-1'],
+    ['INVITE_TTL_HOURS', 'soon'],
+    ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['PUBLIC_URL', 'not a url'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'loud'],
+  ])('%s=%s', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'abc', PASSWORD_HASH_LOGN: '5' })).toThrow(
+      /PORT[\s\S]*PASSWORD_HASH_LOGN|PASSWORD_HASH_LOGN[\s\S]*PORT/,
+    );
+  });
+});

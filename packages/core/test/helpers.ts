@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { Core } from '../src/core.js';
+import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
+import { DomainError } from '../src/errors.js';
+import type { Harness } from './harness.js';
+import { STRONG_PASSWORD } from './harness.js';
+
+export const HOUR = 3_600_000;
+export const MINUTE = 60_000;
+
+/** Raw SQL on the harness database, outside any service (for checking what is really stored). */
+export async function sql<T = Record<string, unknown>>(
+  core: Core,
+  query: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return core.orm.em.fork().getConnection().execute<T[]>(query, params);
+}
+
+export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+/** Every row of every domain table, as JSON text: for "this secret is stored nowhere" checks. */
+export async function dumpAllTables(core: Core): Promise<string> {
+  const parts: string[] = [];
+  for (const table of ['user', 'invite', 'session', 'password_reset', 'audit_event']) {
+    const rows = await sql<{ row: unknown }>(core, `select row_to_json(t) as row from "${table}" t`);
+    parts.push(JSON.stringify(rows));
+  }
+  return parts.join('\n');
+}
+
+export async function auditRows(core: Core, action?: string) {
+  return sql<{
+    id: string;
+    action: string;
+    actor_id: string | null;
+    target_type: string | null;
+    target_id: string | null;
+    ip: string | null;
+    metadata: Record<string, unknown> | null;
+  }>(
+    core,
+    action
+      ? 'select * from audit_event where action = ? order by id'
+      : 'select * from audit_event order by id',
+    action ? [action] : [],
+  );
+}
+
+export async function countRows(core: Core, table: string, where = 'true', params: unknown[] = []) {
+  const [row] = await sql<{ n: string }>(
+    core,
+    `select count(*)::int as n from "${table}" where ${where}`,
+    params,
+  );
+  return Number(row?.n);
+}
+
+/** Creates an admin with a password; the usual actor of admin operations in tests. */
+export async function makeAdmin(h: Harness, email = 'admin@example.com') {
+  return h.core.users.create({ email, password: STRONG_PASSWORD, role: 'admin' });
+}
+
+/** Classifies settled promises: how many fulfilled, and the domain codes (or other errors) of the rest. */
+export function outcomes<T>(results: PromiseSettledResult<T>[]) {
+  const fulfilled = results.filter((r): r is PromiseFulfilledResult<T> => r.status === 'fulfilled');
+  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const codes = rejected.map((r) => (r.reason instanceof DomainError ? r.reason.code : 'UNEXPECTED'));
+  const unexpected = rejected.filter((r) => !(r.reason instanceof DomainError)).map((r) => r.reason);
+  return { fulfilled: fulfilled.map((r) => r.value), codes, unexpected };
+}
+
+/** A real scrypt hasher (logN 10) that counts its calls. */
+export function countingHasher(logN = 10): PasswordHasher & { calls: { hash: number; verify: number } } {
+  const inner = createPasswordHasher({ logN });
+  const calls = { hash: 0, verify: 0 };
+  return {
+    calls,
+    async hash(password) {
+      calls.hash += 1;
+      return inner.hash(password);
+    },
+    async verify(hash, password) {
+      calls.verify += 1;
+      return inner.verify(hash, password);
+    },
+    needsRehash: (hash) => inner.needsRehash(hash),
+  };
+}
+
+/** logN of a stored scrypt-kdf hash, read from its header ("scrypt", version, logN, r, p, …). */
+export function hashParams(base64Hash: string): { logN: number; r: number; p: number } {
+  const raw = Buffer.from(base64Hash, 'base64');
+  if (raw.subarray(0, 6).toString('latin1') !== 'scrypt') throw new Error('not a scrypt-kdf hash');
+  return { logN: raw.readUInt8(7), r: raw.readUInt32BE(8), p: raw.readUInt32BE(12) };
+}
+
+/**
+ * Opens `count` pooled connections at once (each held in a transaction until all are open), so a
+ * race that follows really runs in parallel instead of queueing behind slow connection set-up.
+ * A barrier, not a sleep: it waits only for the connections themselves.
+ */
+export async function warmPool(core: Core, count = 20): Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const allArrived = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      core.orm.em.fork().transactional(async (em) => {
+        await em.execute('select 1');
+        arrived += 1;
+        if (arrived === count) release();
+        await allArrived;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCursor } from '../src/pagination.js';
+import { useHarness } from './harness.js';
+
+const h = useHarness();
+
+describe('users.list', () => {
+  it('lists newest first with every field present, without deleted users', async () => {
+    const a = await h.core.users.create({ email: 'a@example.com' });
+    const b = await h.core.users.create({ email: 'b@example.com', role: 'admin' });
+    const c = await h.core.users.create({ email: 'c@example.com' });
+    await h.core.users.delete(a.id);
+    const page = await h.core.users.list();
+    expect(page.items.map((user) => user.id)).toEqual([c.id, b.id]);
+    expect(page.total).toBe(2);
+    expect(page.nextCursor).toBeNull();
+    expect(page.items[1]).toEqual(b);
+  });
+
+  it('matches q on email, first and last name, case-insensitively', async () => {
+    const byEmail = await h.core.users.create({ email: 'zed.findme@example.com' });
+    const byFirst = await h.core.users.create({ email: 'one@example.com', firstName: 'FindMe' });
+    const byLast = await h.core.users.create({ email: 'two@example.com', lastName: 'McFINDMEson' });
+    await h.core.users.create({ email: 'nobody@example.com', firstName: 'No', lastName: 'Body' });
+
+    const found = await h.core.users.list({ q: 'fInDmE' });
+    expect(new Set(found.items.map((user) => user.id))).toEqual(new Set([byEmail.id, byFirst.id, byLast.id]));
+    expect(found.total).toBe(3);
+    expect((await h.core.users.list({ q: '  findme  ' })).total).toBe(3);
+    expect((await h.core.users.list({ q: 'absent' })).total).toBe(0);
+  });
+
+  it('treats LIKE wildcards and backslashes in q as literal characters', async () => {
+    const percent = await h.core.users.create({ email: 'p@example.com', firstName: '100% sure' });
+    const underscore = await h.core.users.create({ email: 'under_score@example.com' });
+    const backslash = await h.core.users.create({ email: 'bs@example.com', lastName: 'back\\slash' });
+    await h.core.users.create({ email: 'plain@example.com', firstName: 'Plain' });
+    await h.core.users.create({ email: 'underXscore@example.com' });
+
+    const ids = async (q: string) => (await h.core.users.list({ q })).items.map((user) => user.id);
+    expect(await ids('%')).toEqual([percent.id]);
+    expect(await ids('0% s')).toEqual([percent.id]);
+    expect(await ids('_')).toEqual([underscore.id]);
+    expect(await ids('under_s')).toEqual([underscore.id]);
+    expect(await ids('\\')).toEqual([backslash.id]);
+    expect((await h.core.users.list({ q: '%' })).total).toBe(1);
+  });
+
+  it('filters by role, together with q, and counts only the matches', async () => {
+    await h.core.users.create({ email: 'admin1@example.com', role: 'admin' });
+    await h.core.users.create({ email: 'admin2@other.com', role: 'admin' });
+    await h.core.users.create({ email: 'dev@example.com', role: 'developer' });
+    await h.core.users.create({ email: 'member@example.com' });
+
+    const admins = await h.core.users.list({ role: 'admin' });
+    expect(admins.total).toBe(2);
+    expect(admins.items.every((user) => user.role === 'admin')).toBe(true);
+    expect((await h.core.users.list({ role: 'developer' })).items.map((u) => u.email)).toEqual([
+      'dev@example.com',
+    ]);
+    const both = await h.core.users.list({ role: 'admin', q: 'example.com' });
+    expect(both.items.map((u) => u.email)).toEqual(['admin1@example.com']);
+    expect(both.total).toBe(1);
+  });
+
+  it('paginates 7 users by 3: pages of 3, 3, 1; nextCursor null on the last; total always 7', async () => {
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await h.core.users.create({ email: `page${i}@example.com` }));
+    const newestFirst = created.map((user) => user.id).reverse();
+
+    const first = await h.core.users.list({ limit: 3 });
+    expect(first.items).toHaveLength(3);
+    expect(first.total).toBe(7);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await h.core.users.list({ limit: 3, cursor: first.nextCursor });
+    expect(second.items).toHaveLength(3);
+    expect(second.total).toBe(7);
+    const third = await h.core.users.list({ limit: 3, cursor: second.nextCursor });
+    expect(third.items).toHaveLength(1);
+    expect(third.total).toBe(7);
+    expect(third.nextCursor).toBeNull();
+
+    expect([...first.items, ...second.items, ...third.items].map((user) => user.id)).toEqual(newestFirst);
+  });
+
+  it('gives nextCursor null when the last page is exactly full', async () => {
+    for (let i = 0; i < 4; i++) await h.core.users.create({ email: `full${i}@example.com` });
+    const first = await h.core.users.list({ limit: 2 });
+    const second = await h.core.users.list({ limit: 2, cursor: first.nextCursor });
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('paginates a filtered list with the filter’s total', async () => {
+    for (let i = 0; i < 5; i++) {
+      await h.core.users.create({ email: `dev${i}@example.com`, role: 'developer' });
+      await h.core.users.create({ email: `mem${i}@example.com` });
+    }
+    const first = await h.core.users.list({ role: 'developer', limit: 3 });
+    const second = await h.core.users.list({ role: 'developer', limit: 3, cursor: first.nextCursor });
+    expect(first.total).toBe(5);
+    expect(second.total).toBe(5);
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.items, ...second.items].every((user) => user.role === 'developer')).toBe(true);
+  });
+
+  it('refuses a cursor it did not make with INVALID_CURSOR', async () => {
+    await h.core.users.create({ email: 'x@example.com' });
+    for (const cursor of [
+      'garbage',
+      'Zm9v',
+      encodeCursor('DROP TABLE user'),
+      Buffer.from('usr_1').toString('base64url'),
+    ]) {
+      await expect(h.core.users.list({ cursor })).rejects.toMatchObject({
+        code: 'INVALID_CURSOR',
+        kind: 'BAD_REQUEST',
+      });
+    }
+  });
+
+  it('rejects limit 0 and 101 instead of clamping; 1 and 100 are fine', async () => {
+    await expect(h.core.users.list({ limit: 0 })).rejects.toMatchObject({ name: 'ZodError' });
+    await expect(h.core.users.list({ limit: 101 })).rejects.toMatchObject({ name: 'ZodError' });
+    await expect(h.core.users.list({ limit: 2.5 })).rejects.toMatchObject({ name: 'ZodError' });
+    await expect(h.core.users.list({ limit: 1 })).resolves.toMatchObject({ total: 0 });
+    await expect(h.core.users.list({ limit: 100 })).resolves.toMatchObject({ total: 0 });
+  });
+
+  it('defaults the limit to 50', async () => {
+    for (let i = 0; i < 51; i++) await h.core.users.create({ email: `many${i}@example.com` });
+    const page = await h.core.users.list();
+    expect(page.items).toHaveLength(50);
+    expect(page.total).toBe(51);
+    expect(page.nextCursor).not.toBeNull();
+  });
+});
