@@ -84,6 +84,15 @@ describe('typed client over real HTTP', () => {
     const limit = await client.users.list.query({ limit: 101 }).catch((e: unknown) => e);
     expect(errorData(limit)).toMatchObject({ code: 'BAD_REQUEST' });
 
+    const nul = await client.users.create
+      .mutate({ email: 'n@example.com', firstName: 'a\u0000b' })
+      .catch((e: unknown) => e);
+    expect(errorData(nul)).toMatchObject({
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      domainCode: 'INVALID_INPUT',
+    });
+
     const missing = await client.users.get
       .query({ id: 'usr_01jzzzzzzzzzzzzzzzzzzzzzzz' })
       .catch((e: unknown) => e);

@@ -33,8 +33,9 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: intFrom(1, 168),
   PASSWORD_RESET_TTL_MINUTES: intFrom(1, 60),
   ADMIN_EMAIL: optionalString,
-  ADMIN_PASSWORD: optionalString,
-  SMTP_URL: optionalString,
+  // Secrets are taken exactly as given: trimming would change the password.
+  ADMIN_PASSWORD: z.string().optional(),
+  SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Gatehouse <no-reply@gatehouse.local>'),
   REDIS_URL: optionalString,
   RATE_LIMIT_PER_MINUTE: intFrom(1, 1000),
@@ -79,12 +80,16 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment (or any record shaped like it). Throws ConfigError naming each bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): GatehouseConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  /** Defaults that differ by entry point, e.g. NODE_ENV=production for the production server. */
+  defaults: Record<string, string> = {},
+): GatehouseConfig {
   // A variable set to an empty string counts as unset (so `PORT=` means the default, not port 0).
   const given = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
-  const parsed = envSchema.safeParse(given);
+  const parsed = envSchema.safeParse({ ...defaults, ...given });
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);

@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 /**
  * The closed catalogue of domain errors. Core throws only these for expected failures; the API maps
  * each `kind` to a transport status in exactly one place. Messages are safe to show to the caller:
@@ -44,3 +45,23 @@ export class DomainError extends Error {
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+
+/**
+ * What may be logged of an unexpected error. Database driver errors carry the failed SQL with its
+ * values inlined (a password hash, a token hash), so only their kind and SQLSTATE are kept.
+ */
+export function loggableError(error: unknown): unknown {
+  if (!isDatabaseError(error)) return error;
+  const detail = error as { name: string; code?: string; sqlState?: string };
+  return {
+    name: detail.name,
+    code: detail.code ?? null,
+    sqlState: detail.sqlState ?? null,
+    message: 'database error (query and values withheld)',
+  };
+}
+
+/** True for errors raised by the database driver (MikroORM's DriverException family). */
+export function isDatabaseError(error: unknown): boolean {
+  return error instanceof DriverException;
+}

@@ -26,7 +26,15 @@ export {
   type UserDto,
 } from './dto.js';
 export { normalizeEmail } from './email.js';
-export { DOMAIN_ERRORS, type DomainCode, DomainError, type ErrorKind, isDomainError } from './errors.js';
+export {
+  DOMAIN_ERRORS,
+  type DomainCode,
+  DomainError,
+  type ErrorKind,
+  isDatabaseError,
+  isDomainError,
+  loggableError,
+} from './errors.js';
 export {
   createMailer,
   createSmtpMailer,

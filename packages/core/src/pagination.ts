@@ -6,12 +6,14 @@ import { DomainError } from './errors.js';
  */
 export const encodeCursor = (id: string): string => Buffer.from(`c1:${id}`, 'utf8').toString('base64url');
 
-export function decodeCursor(cursor: string | null | undefined): string | undefined {
+export function decodeCursor(cursor: string | null | undefined, idPrefix: string): string | undefined {
   if (!cursor) return undefined;
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = decoded.startsWith('c1:') ? decoded.slice(3) : '';
-  if (!/^[a-z]{3}_[0-9a-z]{26}$/.test(id))
+  // The id's prefix ties a cursor to its list: a users cursor is refused by the invites list.
+  if (!new RegExp(`^${idPrefix}_[0-9a-z]{26}$`).test(id)) {
     throw new DomainError('INVALID_CURSOR', 'cursor is not valid for this list');
+  }
   return id;
 }
 

@@ -2,8 +2,10 @@ import type { Role } from './roles.js';
 
 /**
  * The role policy, in one place. `admin` manages users and invites; `member` and `developer` read
- * the user and invite lists and manage their own profile, password and API token. Nobody may
- * change their own role. The API's procedure kinds and checks call `can`; nothing else decides.
+ * the user and invite lists and manage their own profile, password and API token, but never a
+ * role (their own included). Admins may change any role, their own too, except that the last
+ * active admin can be neither demoted nor deleted (LAST_ADMIN, enforced by UserService). The API's
+ * procedure kinds and checks call `can`; nothing else decides.
  */
 export type Permission =
   | 'users.read'

@@ -21,19 +21,25 @@ export const emailSchema = z
 export const newPasswordSchema = z.string();
 const currentPasswordSchema = z.string().min(1, 'Password is required').max(4096);
 
+/** PostgreSQL text cannot hold NUL characters: refuse them here (400), not in the database (500). */
+const NO_NUL = 'must not contain NUL characters';
+const text = () => z.string().refine((value) => !value.includes('\u0000'), NO_NUL);
+
 export const roleSchema = z.enum(ROLES);
-export const idSchema = z.string().trim().min(1, 'id is required').max(64);
-const nameSchema = z.string().trim().max(200).nullable();
+export const idSchema = text().trim().min(1, 'id is required').max(64);
+const nameSchema = text().trim().max(200).nullable();
 export const metadataSchema = z
   .record(z.string().max(100), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 16_384, 'metadata must be at most 16 KiB of JSON')
+  // Keys and string values at any depth: JSON escapes NUL as \u0000.
+  .refine((value) => !JSON.stringify(value).includes('\\u0000'), `metadata ${NO_NUL}`)
   .nullable();
 
 export const limitSchema = z.number().int().min(1).max(100).default(50);
-export const cursorSchema = z.string().max(512).nullish();
-const searchSchema = z.string().trim().max(320).optional();
+export const cursorSchema = text().max(512).nullish();
+const searchSchema = text().trim().max(320).optional();
 /** Bearer secrets are long, but never this long: bigger input is rejected before any lookup. */
-export const tokenSchema = z.string().trim().min(1, 'token is required').max(256);
+export const tokenSchema = text().trim().min(1, 'token is required').max(256);
 
 export const createUserInput = z.object({
   email: emailSchema,

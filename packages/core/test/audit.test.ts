@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../src/audit-actions.js';
 import { STRONG_PASSWORD, useHarness } from './harness.js';
-import { auditRows, countRows, makeAdmin } from './helpers.js';
+import { auditRows, countRows, insertUserRow, makeAdmin } from './helpers.js';
 
 const h = useHarness();
 const NEW_PASSWORD = 'a completely different passphrase';
@@ -144,7 +144,7 @@ describe('audit: a failed change leaves no row', () => {
 
   it('accept that loses to a user created meanwhile (EMAIL_TAKEN at the database)', async () => {
     const issued = await h.core.invites.create({ email: 'late@example.com' });
-    await h.core.users.create({ email: 'late@example.com' });
+    await insertUserRow(h.core, 'late@example.com');
     const before = await countRows(h.core, 'audit_event');
     await expect(
       h.core.invites.accept({ token: issued.token, password: STRONG_PASSWORD }),

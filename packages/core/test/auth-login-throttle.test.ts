@@ -44,6 +44,21 @@ describe('login throttling per (IP, normalised email), LOGIN_MAX_FAILURES=3 (Rul
     await succeed('locked@example.com', '10.4.2.2');
   });
 
+  it('counts parallel guesses before checking any of them: only the first 3 get through', async () => {
+    await h.core.users.create({ email: 'parallel@example.com', password: STRONG_PASSWORD });
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () =>
+        h.core.auth.login(
+          { email: 'parallel@example.com', password: 'definitely wrong' },
+          { ip: '10.4.5.1' },
+        ),
+      ),
+    );
+    const codes = results.map((result) => (result.status === 'rejected' ? result.reason.code : 'ok'));
+    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS')).toHaveLength(3);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(9);
+  });
+
   it('throttles unknown emails too (no way to tell them apart)', async () => {
     for (let i = 0; i < 3; i++) await fail('nobody-here@example.com', '10.4.3.1');
     await limited('nobody-here@example.com', '10.4.3.1');
@@ -76,16 +91,16 @@ describe('login throttle window (in-process store)', () => {
     vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
     const throttle = createLoginThrottle({ maxFailures: 3, windowMinutes: 15 });
     const key = '10.4.9.1|window@example.com';
-    for (let i = 0; i < 3; i++) await throttle.recordFailure(key);
-    expect(await throttle.retryAfterSeconds(key)).toBe(15 * 60);
+    for (let i = 0; i < 3; i++) expect(await throttle.attempt(key)).toBe(0);
+    expect(await throttle.attempt(key)).toBe(15 * 60);
 
     vi.setSystemTime(new Date('2026-01-01T00:10:00Z'));
     expect(await throttle.retryAfterSeconds(key)).toBe(5 * 60);
 
     vi.setSystemTime(new Date('2026-01-01T00:15:00.001Z'));
     expect(await throttle.retryAfterSeconds(key)).toBe(0);
-    // A failure after the window starts a new count, rather than adding to the old one.
-    await throttle.recordFailure(key);
+    // An attempt after the window starts a new count, rather than adding to the old one.
+    expect(await throttle.attempt(key)).toBe(0);
     expect(await throttle.retryAfterSeconds(key)).toBe(0);
     await throttle.close();
   });

@@ -122,3 +122,20 @@ describe('loadConfig refuses bad values with a ConfigError naming the variable',
     );
   });
 });
+
+describe('config for an entry point', () => {
+  it('takes entry-point defaults, which the environment still overrides', () => {
+    expect(loadConfig({}, { NODE_ENV: 'production' }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'development' }, { NODE_ENV: 'production' }).nodeEnv).toBe('development');
+  });
+
+  it('keeps ADMIN_PASSWORD exactly as given, and treats empty variables as unset', () => {
+    const config = loadConfig({
+      ADMIN_EMAIL: ' Boss@Example.com ',
+      ADMIN_PASSWORD: '  spaced out passphrase ',
+      PORT: '',
+    });
+    expect(config.adminPassword).toBe('  spaced out passphrase ');
+    expect(config.port).toBe(3000);
+  });
+});

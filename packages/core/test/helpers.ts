@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from '../src/core.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
 import { DomainError } from '../src/errors.js';
+import { newId } from '../src/ids.js';
 import type { Harness } from './harness.js';
 import { STRONG_PASSWORD } from './harness.js';
 
@@ -115,5 +116,17 @@ export async function warmPool(core: Core, count = 20): Promise<void> {
         await allArrived;
       }),
     ),
+  );
+}
+
+/**
+ * Inserts an active user row straight into the table, the way a concurrent transaction (or an
+ * operator) would, bypassing UserService (which would also close that email's open invites).
+ */
+export async function insertUserRow(core: Core, email: string): Promise<void> {
+  await sql(
+    core,
+    `insert into "user" (id, email, role, created_at, updated_at) values (?, ?, 'member', now(), now())`,
+    [newId('user'), email],
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptInviteInput } from '../src/schemas.js';
 import { STRONG_PASSWORD, useHarness } from './harness.js';
-import { auditRows, countRows, HOUR, makeAdmin, sql } from './helpers.js';
+import { auditRows, countRows, HOUR, insertUserRow, makeAdmin, sql } from './helpers.js';
 
 const h = useHarness();
 
@@ -126,7 +126,7 @@ describe('invites.accept (Rule 2)', () => {
 
   it('gives EMAIL_TAKEN (not a 500) when a user with the email was created meanwhile; invite stays pending', async () => {
     const issued = await h.core.invites.create({ email: 'meanwhile@example.com' });
-    await h.core.users.create({ email: 'meanwhile@example.com' });
+    await insertUserRow(h.core, 'meanwhile@example.com');
     await expect(
       h.core.invites.accept({ token: issued.token, password: STRONG_PASSWORD }),
     ).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });

@@ -6,7 +6,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { type Core, DomainError } from '@gatehouse/core';
+import { type Core, DomainError, loggableError } from '@gatehouse/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -92,7 +92,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       },
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+          req.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],

@@ -9,7 +9,8 @@ import { createLogger } from './logger.js';
  * ORM and the embedded database.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // This is the production server: NODE_ENV defaults to production here (hides internal errors).
+  const config = loadConfig(undefined, { NODE_ENV: 'production' });
   const log = createLogger(config.logLevel);
   const core = await createCore({
     config,

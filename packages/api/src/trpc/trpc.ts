@@ -1,4 +1,4 @@
-import { can, type Permission, type Principal, withForkedContext } from '@gatehouse/core';
+import { can, isDatabaseError, type Permission, type Principal, withForkedContext } from '@gatehouse/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
@@ -8,7 +8,9 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     // Without a context (it failed to build) we cannot know the mode: assume production.
     const production = ctx ? ctx.core.config.nodeEnv === 'production' : true;
-    const hideInternals = production && error.code === 'INTERNAL_SERVER_ERROR';
+    // A database error's message and stack hold the SQL with its values: hidden in every mode.
+    const hideInternals =
+      error.code === 'INTERNAL_SERVER_ERROR' && (production || isDatabaseError(error.cause));
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
@@ -16,7 +18,7 @@ const t = initTRPC.context<Context>().create({
       message: hideInternals ? 'Internal server error' : shape.message,
       data: {
         ...data,
-        ...(production ? {} : { stack: _stack }),
+        ...(production || hideInternals ? {} : { stack: _stack }),
         domainCode: domainCodeOf(error),
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },

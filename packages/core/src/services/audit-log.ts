@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction } from '../audit-actions.js';
 import { type AuditEventDto, type Page, toAuditEventDto } from '../dto.js';
 import { AuditEventSchema } from '../entities/index.js';
-import { newId } from '../ids.js';
+import { ID_PREFIXES, newId } from '../ids.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { type ListAuditInput, listAuditInput } from '../schemas.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
@@ -34,7 +34,7 @@ export class AuditLog {
 
   async list(input?: ListAuditInput): Promise<Page<AuditEventDto>> {
     const { action, actorId, limit, cursor } = listAuditInput.parse(input);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, ID_PREFIXES.auditEvent);
     const em = this.deps.orm.em.fork();
     const rows = await em.find(
       AuditEventSchema,

@@ -11,6 +11,7 @@ import { assertStrongPassword } from '../password-policy.js';
 import {
   type ChangePasswordInput,
   changePasswordInput,
+  idSchema,
   type LoginInput,
   loginInput,
   type ResetPasswordInput,
@@ -64,7 +65,7 @@ export class AuthService {
   async login(input: LoginInput, meta: RequestMeta = {}): Promise<LoginResult> {
     const { email, password } = loginInput.parse(input);
     const throttleKey = `${meta.ip ?? 'unknown'}|${email}`;
-    const retryAfterSeconds = await this.deps.throttle.retryAfterSeconds(throttleKey);
+    const retryAfterSeconds = await this.deps.throttle.attempt(throttleKey);
     if (retryAfterSeconds > 0) {
       throw new DomainError(
         'RATE_LIMITED',
@@ -81,7 +82,6 @@ export class AuthService {
     const valid = (await this.deps.hasher.verify(hash, password)) && Boolean(user?.passwordHash);
 
     if (!user || !valid) {
-      await this.deps.throttle.recordFailure(throttleKey);
       await em.transactional(async (tx) => {
         this.audit.record(
           tx,
@@ -97,13 +97,21 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
 
-    await this.deps.throttle.reset(throttleKey);
+    await this.deps.throttle.succeeded(throttleKey);
     // Hash made at a lower cost than configured: upgrade it now that we know the password.
     const upgradedHash = this.deps.hasher.needsRehash(hash) ? await this.deps.hasher.hash(password) : null;
-    return em.transactional(async (tx) => {
+    return this.deps.orm.em.fork().transactional(async (tx) => {
       const now = this.deps.clock.now();
-      const fresh = await tx.findOneOrFail(UserSchema, { id: user.id });
-      if (upgradedHash && fresh.passwordHash === hash) fresh.passwordHash = upgradedHash;
+      // Re-read under a row lock: a password change, reset or delete that committed while we were
+      // verifying wins, and this login (with its rehash and new session) must not undo it.
+      const fresh = await tx.findOne(
+        UserSchema,
+        { id: user.id, deletedAt: null },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      if (!fresh || fresh.passwordHash !== hash)
+        throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+      if (upgradedHash) fresh.passwordHash = upgradedHash;
       fresh.lastLoginAt = now;
       const session = SessionStore.issue(tx, this.deps, fresh.id, meta);
       this.audit.record(
@@ -179,6 +187,7 @@ export class AuthService {
 
   /** Ends every session of the user (e.g. "sign out everywhere"). */
   async endAllSessions(userId: string): Promise<number> {
+    idSchema.parse(userId);
     return this.deps.orm.em.fork().transactional((em) => SessionStore.endAllOf(em, userId));
   }
 
@@ -199,14 +208,21 @@ export class AuthService {
     assertStrongPassword(newPassword, user.email);
     const passwordHash = await this.deps.hasher.hash(newPassword);
     await em.transactional(async (tx) => {
-      const locked = await tx.findOneOrFail(
+      const locked = await tx.findOne(
         UserSchema,
-        { id: userId },
+        { id: userId, deletedAt: null },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
+      // The password we verified must still be the current one (no concurrent change or reset).
+      if (!locked || locked.passwordHash !== currentHash) {
+        throw new DomainError('INVALID_CREDENTIALS', 'Current password is incorrect');
+      }
+      const now = this.deps.clock.now();
       locked.passwordHash = passwordHash;
-      locked.updatedAt = this.deps.clock.now();
+      locked.updatedAt = now;
       await SessionStore.endAllOf(tx, userId, meta.sessionId ?? undefined);
+      // Reset links asked for before the change are for a password that no longer exists.
+      await tx.nativeUpdate(PasswordResetSchema, { userId, usedAt: null }, { usedAt: now });
       this.audit.record(
         tx,
         { ...meta, actorId: meta.actorId ?? userId },
@@ -289,6 +305,7 @@ export class AuthService {
 
   /** Replaces the user's API token; the plaintext is returned once and never stored. */
   async generateApiToken(userId: string, meta: RequestMeta = {}): Promise<GeneratedApiToken> {
+    idSchema.parse(userId);
     const token = this.deps.tokens.generate('apiToken');
     const prefix = displayPrefix(token);
     const createdAt = this.deps.clock.now();
@@ -315,6 +332,7 @@ export class AuthService {
   }
 
   async revokeApiToken(userId: string, meta: RequestMeta = {}): Promise<{ ok: true }> {
+    idSchema.parse(userId);
     await this.deps.orm.em.fork().transactional(async (em) => {
       const user = await em.findOne(
         UserSchema,

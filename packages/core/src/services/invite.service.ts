@@ -13,7 +13,7 @@ import {
 } from '../dto.js';
 import { type Invite, InviteSchema, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
-import { newId } from '../ids.js';
+import { ID_PREFIXES, newId } from '../ids.js';
 import { inviteMessage } from '../mail/messages.js';
 import { decodeCursor, likeContains, toPage } from '../pagination.js';
 import { assertStrongPassword } from '../password-policy.js';
@@ -23,6 +23,7 @@ import {
   acceptInviteInput,
   type CreateInviteInput,
   createInviteInput,
+  idSchema,
   type ListInvitesInput,
   listInvitesInput,
   type ResendInviteInput,
@@ -31,6 +32,7 @@ import {
 import type { AuditLog } from './audit-log.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { lockEmail } from './email-lock.js';
 import { insertUser } from './user.service.js';
 
 export interface IssuedInvite {
@@ -66,6 +68,7 @@ export class InviteService {
     const token = this.deps.tokens.generate('invite');
     const issue = () =>
       this.deps.orm.em.fork().transactional(async (em) => {
+        await lockEmail(em, email);
         if (await em.count(UserSchema, { email, deletedAt: null })) {
           throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
         }
@@ -114,10 +117,18 @@ export class InviteService {
     const { id, sendEmail } = resendInviteInput.parse(input);
     const token = this.deps.tokens.generate('invite');
     const invite = await this.deps.orm.em.fork().transactional(async (em) => {
+      // Email lock before row lock, the order every use-case takes them in (no deadlocks).
+      const peek = await em.findOne(InviteSchema, { id });
+      if (!peek) throw notFound('Invite');
+      await lockEmail(em, peek.userEmail);
       const found = await this.lockInvite(em, id);
       if (found.accepted) throw new DomainError('INVITE_ACCEPTED', 'This invite has already been accepted');
-      if (found.revokedAt)
+      if (found.revokedAt) {
         throw new DomainError('INVITE_REVOKED', 'This invite has been revoked; create a new one');
+      }
+      if (await em.count(UserSchema, { email: found.userEmail, deletedAt: null })) {
+        throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
+      }
       this.renew(found, token, this.deps.clock.now());
       this.audit.record(em, meta, { action: 'invite.resent', targetType: 'invite', targetId: found.id });
       await em.flush();
@@ -128,6 +139,7 @@ export class InviteService {
 
   /** Revoking twice is harmless; revoking an accepted invite is refused. */
   async revoke(id: string, meta: RequestMeta = {}): Promise<{ id: string; revoked: true }> {
+    idSchema.parse(id);
     return this.deps.orm.em.fork().transactional(async (em) => {
       const invite = await this.lockInvite(em, id);
       if (invite.accepted) throw new DomainError('INVITE_ACCEPTED', 'This invite has already been accepted');
@@ -142,6 +154,7 @@ export class InviteService {
   }
 
   async get(id: string): Promise<InviteDto> {
+    idSchema.parse(id);
     const invite = await this.deps.orm.em.fork().findOne(InviteSchema, { id });
     if (!invite) throw notFound('Invite');
     return toInviteDto(invite, this.deps.clock.now());
@@ -150,7 +163,7 @@ export class InviteService {
   /** Newest first; `status` is derived from the columns at query time. */
   async list(input?: ListInvitesInput): Promise<CountedPage<InviteDto>> {
     const { status, q, limit, cursor } = listInvitesInput.parse(input);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, ID_PREFIXES.invite);
     const now = this.deps.clock.now();
     const where: FilterQuery<Invite> = {
       ...(status ? statusFilter(status, now) : {}),
@@ -193,6 +206,7 @@ export class InviteService {
     const passwordHash = await this.deps.hasher.hash(password);
     try {
       return await em.fork().transactional(async (tx) => {
+        await lockEmail(tx, invite.userEmail);
         const now = this.deps.clock.now();
         // The row lock of this conditional update serialises concurrent accepts; losers see the
         // winner's committed `accepted = true` and match nothing.

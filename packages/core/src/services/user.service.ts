@@ -2,15 +2,16 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { type CountedPage, toUserDto, type UserDto } from '../dto.js';
 import { normalizeEmail } from '../email.js';
-import { type User, UserSchema } from '../entities/index.js';
+import { InviteSchema, type User, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
-import { newId } from '../ids.js';
+import { ID_PREFIXES, newId } from '../ids.js';
 import { decodeCursor, likeContains, toPage } from '../pagination.js';
 import { assertStrongPassword } from '../password-policy.js';
 import type { Role } from '../roles.js';
 import {
   type CreateUserInput,
   createUserInput,
+  idSchema,
   type ListUsersInput,
   listUsersInput,
   type UpdateUserInput,
@@ -19,6 +20,7 @@ import {
 import type { AuditLog } from './audit-log.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { lockEmail } from './email-lock.js';
 import { SessionStore } from './session-store.js';
 
 const EMAIL_TAKEN_MESSAGE = 'A user with this email already exists';
@@ -36,13 +38,28 @@ export class UserService {
     const passwordHash = data.password === undefined ? null : await this.deps.hasher.hash(data.password);
     try {
       return await this.deps.orm.em.fork().transactional(async (em) => {
-        const user = insertUser(em, this.deps.clock.now(), { ...data, passwordHash });
+        await lockEmail(em, data.email);
+        const now = this.deps.clock.now();
+        const user = insertUser(em, now, { ...data, passwordHash });
         this.audit.record(em, meta, {
           action: 'user.created',
           targetType: 'user',
           targetId: user.id,
           metadata: { email: user.email, role: user.role },
         });
+        // An open invite for this email can never be accepted now: close it rather than leave a
+        // link that ends in EMAIL_TAKEN.
+        const open = await em.find(InviteSchema, { userEmail: user.email, accepted: false, revokedAt: null });
+        for (const invite of open) {
+          invite.revokedAt = now;
+          invite.updatedAt = now;
+          this.audit.record(em, meta, {
+            action: 'invite.revoked',
+            targetType: 'invite',
+            targetId: invite.id,
+            metadata: { reason: 'user created directly' },
+          });
+        }
         await em.flush();
         return toUserDto(user);
       });
@@ -54,6 +71,7 @@ export class UserService {
   }
 
   async get(id: string): Promise<UserDto> {
+    idSchema.parse(id);
     const user = await this.deps.orm.em.fork().findOne(UserSchema, { id, deletedAt: null });
     if (!user) throw notFound('User');
     return toUserDto(user);
@@ -69,7 +87,7 @@ export class UserService {
   /** Newest first. `q` matches email, first and last name, case-insensitively. */
   async list(input?: ListUsersInput): Promise<CountedPage<UserDto>> {
     const { q, role, limit, cursor } = listUsersInput.parse(input);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, ID_PREFIXES.user);
     const where: FilterQuery<User> = { deletedAt: null };
     if (role) where.role = role;
     if (q) {
@@ -130,6 +148,7 @@ export class UserService {
 
   /** Soft delete: the row stays for the audit trail; sessions and API token end; the email is free again. */
   async delete(id: string, meta: RequestMeta = {}): Promise<{ id: string; deleted: true }> {
+    idSchema.parse(id);
     return this.deps.orm.em.fork().transactional(async (em) => {
       const user = await lockUser(em, id, { guardAdmins: true });
       if (user.role === 'admin') await assertNotLastAdmin(em, user.id, 'delete');
@@ -178,6 +197,7 @@ export class UserService {
             em.getTransactionContext(),
           );
         if ((await em.count(UserSchema, { role: 'admin', deletedAt: null })) > 0) return null;
+        await lockEmail(em, data.email);
         const user = insertUser(em, this.deps.clock.now(), { ...data, passwordHash });
         this.audit.record(em, meta, {
           action: 'user.created',

@@ -2,15 +2,22 @@ import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
 /**
- * Counts failed logins per key (IP + normalised email) in a fixed window. Once `maxFailures` are
- * counted, every attempt on that key is refused until the window ends, right password or not.
+ * Counts login attempts per key (IP + normalised email) in a fixed window; a success clears the
+ * count, so what stays counted are failures. Past `maxFailures`, every attempt on that key is
+ * refused until the window ends, right password or not.
  * Keys never lock an account: another IP, or another email from the same IP, is unaffected.
  */
 export interface LoginThrottle {
-  /** Seconds until the key may try again, or 0 when it may try now. */
+  /**
+   * Counts one attempt on `key` atomically, before any password is checked, so parallel guesses
+   * cannot all slip in under the limit. Returns 0 when the attempt may proceed, else the seconds
+   * until the window ends.
+   */
+  attempt(key: string): Promise<number>;
+  /** The attempt succeeded: forget the key's count. */
+  succeeded(key: string): Promise<void>;
+  /** Seconds until `key` may try again (0 = now), without counting anything. */
   retryAfterSeconds(key: string): Promise<number>;
-  recordFailure(key: string): Promise<void>;
-  reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,19 +33,22 @@ function throttleOn(
   maxFailures: number,
   close: () => Promise<void>,
 ): LoginThrottle {
+  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   return {
+    async attempt(key) {
+      // penalty() never rejects for being over the limit; it returns the count after adding one.
+      const state = await limiter.penalty(key, 1);
+      return state.consumedPoints > maxFailures ? seconds(state.msBeforeNext) : 0;
+    },
+    async succeeded(key) {
+      await limiter.delete(key);
+    },
     async retryAfterSeconds(key) {
       const state = await limiter.get(key);
       // The in-memory store drops a key by timer, so `get` may still return one whose window has
       // ended (msBeforeNext <= 0): that key is free again.
       if (!state || state.consumedPoints < maxFailures || state.msBeforeNext <= 0) return 0;
-      return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-    },
-    async recordFailure(key) {
-      await limiter.penalty(key, 1);
-    },
-    async reset(key) {
-      await limiter.delete(key);
+      return seconds(state.msBeforeNext);
     },
     close,
   };

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Core } from '../src/core.js';
+import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
+import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '../src/testing/index.js';
+import { STRONG_PASSWORD } from './harness.js';
+
+const NEW_PASSWORD = 'a completely different passphrase';
+
+/**
+ * A hasher that always asks for a rehash and, once armed, holds the next `hash` call until the
+ * test releases it: this freezes a login between "password verified" and "session issued".
+ */
+function gatedHasher() {
+  const inner = createPasswordHasher({ logN: 10 });
+  let gate: { reached: () => void; release: Promise<void> } | null = null;
+  const hasher: PasswordHasher = {
+    verify: (hash, password) => inner.verify(hash, password),
+    needsRehash: () => true,
+    async hash(password) {
+      const current = gate;
+      gate = null;
+      if (current) {
+        current.reached();
+        await current.release;
+      }
+      return inner.hash(password);
+    },
+  };
+  const arm = () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+    gate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+    return { reached: reachedPromise, release };
+  };
+  return { hasher, arm };
+}
+
+let core: Core;
+const gated = gatedHasher();
+beforeAll(async () => {
+  core = await createTestCore(workerDatabaseUrl(inject('templateUrl')), {
+    hasher: gated.hasher,
+    mailer: new RecordingMailer(),
+  });
+});
+beforeEach(async () => truncateAll(core.orm));
+afterAll(async () => core?.close());
+
+describe('a login that was verified before a concurrent credential change', () => {
+  it('does not undo a password change made while it was re-hashing', async () => {
+    const user = await core.users.create({ email: 'race@example.com', password: STRONG_PASSWORD });
+    const gate = gated.arm();
+    const login = core.auth.login(
+      { email: 'race@example.com', password: STRONG_PASSWORD },
+      { ip: '10.9.0.1' },
+    );
+    await gate.reached; // verified, now re-hashing the old password
+    await core.auth.changePassword(user.id, { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
+    gate.release();
+
+    await expect(login).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(
+      core.auth.login({ email: 'race@example.com', password: NEW_PASSWORD }, { ip: '10.9.0.2' }),
+    ).resolves.toBeTruthy();
+    await expect(
+      core.auth.login({ email: 'race@example.com', password: STRONG_PASSWORD }, { ip: '10.9.0.3' }),
+    ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  });
+
+  it('issues no session to a user deleted meanwhile', async () => {
+    await core.users.create({ email: 'admin@example.com', password: STRONG_PASSWORD, role: 'admin' });
+    const user = await core.users.create({ email: 'leaving@example.com', password: STRONG_PASSWORD });
+    const gate = gated.arm();
+    const login = core.auth.login(
+      { email: 'leaving@example.com', password: STRONG_PASSWORD },
+      { ip: '10.9.1.1' },
+    );
+    await gate.reached;
+    await core.users.delete(user.id);
+    gate.release();
+    await expect(login).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  });
+});
+
+describe('password change', () => {
+  it('ends reset links asked for before it', async () => {
+    const user = await core.users.create({ email: 'reset@example.com', password: STRONG_PASSWORD });
+    const mailer = new RecordingMailer();
+    const withMail = await createTestCore(workerDatabaseUrl(inject('templateUrl')), { mailer });
+    try {
+      await withMail.auth.requestPasswordReset({ email: 'reset@example.com' });
+      const token = mailer.lastTokenFor('reset@example.com');
+      await core.auth.changePassword(user.id, {
+        currentPassword: STRONG_PASSWORD,
+        newPassword: NEW_PASSWORD,
+      });
+      await expect(
+        withMail.auth.resetPassword({ token, newPassword: 'yet another good passphrase' }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_TOKEN',
+      });
+    } finally {
+      await withMail.close();
+    }
+  });
+});
