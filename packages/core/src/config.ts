@@ -40,10 +40,19 @@ const envSchema = z.object({
   REDIS_URL: optionalString,
   RATE_LIMIT_PER_MINUTE: intFrom(1, 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // `true`, a hop count (`1` = the nearest proxy), or a comma list of proxy addresses/CIDRs.
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((value) => value === 'true' || value === '1'),
+    .transform((value): boolean | number | string[] => {
+      const given = value?.trim() ?? 'false';
+      if (given === 'true' || given === 'false') return given === 'true';
+      if (/^\d+$/.test(given)) return Number(given);
+      return given
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+    }),
   CORS_ORIGINS: csv,
   MAX_CONCURRENT_HASHES: intFrom(1, 4),
 });
@@ -69,7 +78,8 @@ export type GatehouseConfig = {
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  trustProxy: boolean;
+  /** Fastify's trustProxy: whether, how many hops, or which proxies may set X-Forwarded-*. */
+  trustProxy: boolean | number | string[];
   corsOrigins: string[];
   /** Upper bound of scrypt computations running at once (each takes 128 MiB at logN 17). */
   maxConcurrentHashes: number;

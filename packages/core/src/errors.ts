@@ -19,6 +19,7 @@ export const DOMAIN_ERRORS = {
   UNAUTHENTICATED: 'UNAUTHORIZED',
   INVALID_INPUT: 'BAD_REQUEST',
   INVALID_CURSOR: 'BAD_REQUEST',
+  BUSY: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export type DomainCode = keyof typeof DOMAIN_ERRORS;

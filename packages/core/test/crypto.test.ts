@@ -125,3 +125,19 @@ describe('bearer tokens', () => {
     expect(prefix.length - 'gha_'.length).toBeLessThanOrEqual(8);
   });
 });
+
+describe('scrypt queue bound', () => {
+  it('answers BUSY at once when the queue is full, and works again once it drains', async () => {
+    const hasher = createPasswordHasher({ logN: 10, maxConcurrent: 1, maxQueued: 2 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => hasher.hash('a long enough passphrase')),
+    );
+    const busy = results.filter((r) => r.status === 'rejected' && r.reason.code === 'BUSY');
+    const done = results.filter((r) => r.status === 'fulfilled');
+    expect(busy.length).toBeGreaterThan(0);
+    expect(done.length).toBeGreaterThan(0);
+    expect(busy.length + done.length).toBe(6);
+    const hash = await hasher.hash('a long enough passphrase');
+    expect(await hasher.verify(hash, 'a long enough passphrase')).toBe(true);
+  });
+});

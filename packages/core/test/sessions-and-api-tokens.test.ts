@@ -269,3 +269,24 @@ describe('API tokens', () => {
     await expect(h.core.auth.revokeApiToken(newId('user'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('purging dead credentials', () => {
+  it('deletes expired sessions and used or expired reset links, and nothing alive', async () => {
+    const user = await h.core.users.create({ email: 'purge@example.com', password: STRONG_PASSWORD });
+    const old = await h.core.auth.login(
+      { email: 'purge@example.com', password: STRONG_PASSWORD },
+      { ip: '10.7.0.1' },
+    );
+    await h.core.auth.requestPasswordReset({ email: 'purge@example.com' });
+    h.clock.advance(169 * HOUR);
+    const fresh = await h.core.auth.login(
+      { email: 'purge@example.com', password: STRONG_PASSWORD },
+      { ip: '10.7.0.1' },
+    );
+
+    expect(await h.core.auth.purgeExpired()).toEqual({ sessions: 1, passwordResets: 1 });
+    expect(await h.core.auth.authenticateSession(fresh.token)).toMatchObject({ user: { id: user.id } });
+    expect(await h.core.auth.authenticateSession(old.token)).toBeNull();
+    expect(await h.core.auth.purgeExpired()).toEqual({ sessions: 0, passwordResets: 0 });
+  });
+});

@@ -39,7 +39,14 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const config = core.config;
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
+    // A hop count becomes the function Fastify would build from it (its types accept no number).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Batched GETs put every call's input in the URL.
     routerOptions: { maxParamLength: 10_000 },

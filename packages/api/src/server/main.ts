@@ -1,4 +1,4 @@
-import { createCore, loadConfig } from '@gatehouse/core';
+import { createCore, loadConfig, loggableError } from '@gatehouse/core';
 import { bootstrapAdmin } from './bootstrap.js';
 import { buildServer } from './build-server.js';
 import { createLogger } from './logger.js';
@@ -20,11 +20,21 @@ async function main(): Promise<void> {
   const firstRun = await bootstrapAdmin(core, log);
   const app = await buildServer({ core, logger: log, firstAdminSetup: firstRun?.setup ?? null });
 
+  // Expired sessions and spent reset links can never authenticate again: clear them hourly.
+  const purge = () =>
+    core.auth.purgeExpired().then(
+      (purged) => log.debug(purged, 'purged expired credentials'),
+      (error: unknown) => log.warn({ err: loggableError(error) }, 'purging expired credentials failed'),
+    );
+  const purgeTimer = setInterval(purge, 60 * 60 * 1000);
+  purgeTimer.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    clearInterval(purgeTimer);
     try {
       await app.close();
     } finally {
@@ -41,6 +51,7 @@ async function main(): Promise<void> {
     { url: config.publicUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded' },
     'Gatehouse is up',
   );
+  void purge();
   if (firstRun) {
     // Printed plainly (not only logged) so an operator can copy it from the terminal.
     process.stdout.write(

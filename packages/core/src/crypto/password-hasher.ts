@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import * as scryptModule from 'scrypt-kdf';
+import { DomainError } from '../errors.js';
 
 // scrypt-kdf 4 declares named exports in its .d.ts but its JS has only a default export, so
 // `import { kdf }` type-checks and fails at run time. Take the default object, typed from the
@@ -19,22 +20,32 @@ export interface PasswordHasher {
 
 /**
  * scrypt-kdf wrapper: base64 output, r=8, p=1, logN from config. Every computation takes ~128 MiB at
- * logN 17 and runs on the libuv pool, so at most `maxConcurrent` run at once; the rest queue.
+ * logN 17 and runs on the libuv pool, so at most `maxConcurrent` run at once and at most
+ * `maxQueued` wait; past that the caller gets BUSY (503) at once instead of a queue that grows
+ * without end under a flood of logins.
  */
 export function createPasswordHasher(
-  options: { logN?: number; maxConcurrent?: number } = {},
+  options: { logN?: number; maxConcurrent?: number; maxQueued?: number } = {},
 ): PasswordHasher {
   const logN = options.logN ?? DEFAULT_PASSWORD_HASH_LOGN;
   const limit = pLimit(options.maxConcurrent ?? 4);
+  const maxQueued = options.maxQueued ?? 256;
+  const schedule = <T>(work: () => Promise<T>): Promise<T> => {
+    if (limit.pendingCount >= maxQueued) {
+      throw new DomainError('BUSY', 'The server is busy checking passwords; try again in a moment');
+    }
+    return limit(work);
+  };
   return {
     async hash(password) {
-      const key = await limit(() => Scrypt.kdf(password, { logN, r: 8, p: 1 }));
+      const key = await schedule(() => Scrypt.kdf(password, { logN, r: 8, p: 1 }));
       return Buffer.from(key).toString('base64');
     },
     async verify(hash, password) {
       const key = Buffer.from(hash, 'base64');
+      const result = schedule(() => Scrypt.verify(key, password));
       try {
-        return await limit(() => Scrypt.verify(key, password));
+        return await result;
       } catch {
         // A malformed stored hash never matches.
         return false;
