@@ -414,3 +414,26 @@ describe('auth.resetPassword', () => {
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
+
+describe('auth.logoutAll', () => {
+  it('ends every session of the caller, this one included, and clears the cookie', async () => {
+    const { principal } = await h.signedIn('member', 'everywhere@example.com');
+    const other = await h.core.auth.login(
+      { email: 'everywhere@example.com', password: STRONG_PASSWORD },
+      { ip: '10.1.1.1' },
+    );
+    const cleared: string[] = [];
+    const caller = createCaller(
+      createInnerContext({
+        core: h.core,
+        principal,
+        sessionCookie: { set() {}, clear: () => cleared.push('clear') },
+      }),
+    );
+    expect(await caller.auth.logoutAll()).toEqual({ ok: true, ended: 2 });
+    expect(cleared).toEqual(['clear']);
+    expect(await h.core.auth.authenticateSession(other.token)).toBeNull();
+    const audit = await h.core.audit.list({ action: 'auth.logout', actorId: principal.user.id });
+    expect(audit.items[0]?.metadata).toMatchObject({ allSessions: true, ended: 2 });
+  });
+});

@@ -77,6 +77,7 @@ const ROWS: Row[] = [
     call: (f) => f.caller.auth.login({ email: f.target.email, password: STRONG_PASSWORD }),
   },
   { procedure: 'auth.logout', who: 'signed in', call: (f) => f.caller.auth.logout() },
+  { procedure: 'auth.logoutAll', who: 'signed in', call: (f) => f.caller.auth.logoutAll() },
   { procedure: 'auth.me', who: 'signed in', call: (f) => f.caller.auth.me() },
   {
     procedure: 'auth.changePassword',

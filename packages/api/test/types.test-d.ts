@@ -42,6 +42,7 @@ describe('inferred outputs, exactly', () => {
     expectTypeOf<Out['health']>().toEqualTypeOf<{ status: 'ok'; db: 'up' }>();
     expectTypeOf<Out['auth']['login']>().toEqualTypeOf<{ user: User; expiresAt: string }>();
     expectTypeOf<Out['auth']['logout']>().toEqualTypeOf<{ ok: true }>();
+    expectTypeOf<Out['auth']['logoutAll']>().toEqualTypeOf<{ ok: true; ended: number }>();
     expectTypeOf<Out['auth']['me']>().toEqualTypeOf<User>();
     expectTypeOf<Out['auth']['changePassword']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['requestPasswordReset']>().toEqualTypeOf<{ ok: true }>();

@@ -16,6 +16,13 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
+  /** "Sign out everywhere": ends every session of the caller, this one included. */
+  logoutAll: authedProcedure.mutation(async ({ ctx }) => {
+    const ended = await ctx.core.auth.endAllSessions(ctx.principal.user.id, metaOf(ctx));
+    ctx.sessionCookie.clear();
+    return { ok: true as const, ended };
+  }),
+
   me: authedProcedure.query(({ ctx }) => ctx.principal.user),
 
   /** Ends every other session of the user; this one stays signed in. */

@@ -186,9 +186,22 @@ export class AuthService {
   }
 
   /** Ends every session of the user (e.g. "sign out everywhere"). */
-  async endAllSessions(userId: string): Promise<number> {
+  async endAllSessions(userId: string, meta: RequestMeta = {}): Promise<number> {
     idSchema.parse(userId);
-    return this.deps.orm.em.fork().transactional((em) => SessionStore.endAllOf(em, userId));
+    return this.deps.orm.em.fork().transactional(async (em) => {
+      const ended = await SessionStore.endAllOf(em, userId);
+      this.audit.record(
+        em,
+        { ...meta, actorId: meta.actorId ?? userId },
+        {
+          action: 'auth.logout',
+          targetType: 'user',
+          targetId: userId,
+          metadata: { allSessions: true, ended },
+        },
+      );
+      return ended;
+    });
   }
 
   /**
