@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { buildServer } from '@gatehouse/api/server';
+import { buildServer, FirstAdminSetup } from '@gatehouse/api/server';
 import type { Core } from '@gatehouse/core';
 import { createTestCore, RecordingMailer, workerDatabaseUrl } from '@gatehouse/core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -27,6 +27,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
   let browser: Browser;
   let url: string;
   const mailer = new RecordingMailer();
+  const firstRun = FirstAdminSetup.create();
 
   beforeAll(async () => {
     const port = await freePort();
@@ -35,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
       mailer,
       env: { PUBLIC_URL: url },
     });
-    app = await buildServer({ core, adminClientDir: DIST });
+    app = await buildServer({ core, adminClientDir: DIST, firstAdminSetup: firstRun.setup });
     await app.listen({ host: '127.0.0.1', port });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -61,6 +62,23 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Gatehouse' }).waitFor();
   };
+
+  it('first run: the printed one-time link creates the first admin, once', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${url}/setup?token=${firstRun.token}`);
+    await page.getByLabel('Email').fill('first@example.com');
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create admin' }).click();
+    await page.getByRole('heading', { name: 'Gatehouse' }).waitFor();
+    expect(await page.locator('header').textContent()).toContain('first@example.com');
+
+    const again = await (await browser.newContext()).newPage();
+    await again.goto(`${url}/setup?token=${firstRun.token}`);
+    await again.getByLabel('Email').fill('second@example.com');
+    await again.getByLabel(/^Password/).fill(PASSWORD);
+    await again.getByRole('button', { name: 'Create admin' }).click();
+    await expect.poll(() => again.getByRole('alert').textContent()).toContain('already been used');
+  });
 
   it('an admin signs in, invites a developer, and the invitee accepts through the link', async () => {
     await core.users.create({ email: 'admin@example.com', password: PASSWORD, role: 'admin' });
