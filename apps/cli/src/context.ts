@@ -1,5 +1,6 @@
 import {
   type Core,
+  type CountedPage,
   DomainError,
   migrate,
   normalizeEmail,
@@ -9,6 +10,7 @@ import {
 } from '@gatehouse/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from './errors.js';
+import { plural } from './format.js';
 import { type CliIO, errorMessage, inquirerPrompts, type Prompts } from './io.js';
 
 export { CliError } from './errors.js';
@@ -45,6 +47,37 @@ export class CommandContext {
 
   json(value: unknown): void {
     this.out(JSON.stringify(value, null, 2));
+  }
+
+  /**
+   * Prints one page of a list: JSON (`--json`), or a table with a count, a helpful empty state and
+   * the command that shows the next page.
+   */
+  printPage<T>(
+    page: CountedPage<T>,
+    view: {
+      json: boolean;
+      noun: string;
+      onLaterPage: boolean;
+      toJson: (item: T) => unknown;
+      table: (items: T[]) => string;
+      /** The list command with its filters, to which `--cursor` is appended. */
+      nextCommand: string[];
+    },
+  ): void {
+    if (view.json) {
+      this.json({ items: page.items.map(view.toJson), nextCursor: page.nextCursor, total: page.total });
+      return;
+    }
+    if (page.items.length === 0) {
+      this.out(view.onLaterPage ? `No ${view.noun}s match on this page.` : `No ${view.noun}s match.`);
+      return;
+    }
+    this.out(view.table(page.items));
+    this.out();
+    this.out(`Showing ${page.items.length} of ${plural(page.total, view.noun)}.`);
+    if (page.nextCursor)
+      this.out(`Next page: ${[...view.nextCommand, `--cursor ${page.nextCursor}`].join(' ')}`);
   }
 
   /** Marks the run as failed without throwing (e.g. an import with bad rows). */

@@ -8,7 +8,7 @@ import {
 } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, type CommandContext, openInviteIds, parseInteger } from '../context.js';
-import { plural, publicInvite, shellQuote, shortDate, table } from '../format.js';
+import { publicInvite, shellQuote, shortDate, table } from '../format.js';
 import { importInvites } from '../import-invites.js';
 
 /**
@@ -151,25 +151,18 @@ Examples:
             limit: options.limit,
             cursor: options.cursor,
           });
-          if (options.json) {
-            ctx.json({ items: page.items.map(publicInvite), nextCursor: page.nextCursor, total: page.total });
-            return;
-          }
-          if (page.items.length === 0) {
-            ctx.out(options.cursor ? 'No invites match on this page.' : 'No invites match.');
-            return;
-          }
-          ctx.out(invitesTable(page.items));
-          ctx.out();
-          ctx.out(`Showing ${page.items.length} of ${plural(page.total, 'invite')}.`);
-          if (page.nextCursor) {
-            const next = ['gatehouse invites list'];
-            if (options.status) next.push(`--status ${options.status}`);
-            if (options.q) next.push(`--q ${shellQuote(options.q)}`);
-            if (options.limit !== 50) next.push(`--limit ${options.limit}`);
-            next.push(`--cursor ${page.nextCursor}`);
-            ctx.out(`Next page: ${next.join(' ')}`);
-          }
+          const next = ['gatehouse invites list'];
+          if (options.status) next.push(`--status ${options.status}`);
+          if (options.q) next.push(`--q ${shellQuote(options.q)}`);
+          if (options.limit !== 50) next.push(`--limit ${options.limit}`);
+          ctx.printPage(page, {
+            json: Boolean(options.json),
+            noun: 'invite',
+            onLaterPage: Boolean(options.cursor),
+            toJson: publicInvite,
+            table: invitesTable,
+            nextCommand: next,
+          });
         });
       },
     );

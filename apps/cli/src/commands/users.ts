@@ -1,7 +1,7 @@
 import { ROLES, type Role, schemas, type UserDto } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, CliError, type CommandContext, parseInteger, resolveUser } from '../context.js';
-import { plural, publicUser, shellQuote, shortDate, table } from '../format.js';
+import { publicUser, shellQuote, shortDate, table } from '../format.js';
 
 const roleOption = (flags: string, description: string) => new Option(flags, description).choices(ROLES);
 
@@ -68,25 +68,18 @@ Examples:
             limit: options.limit,
             cursor: options.cursor,
           });
-          if (options.json) {
-            ctx.json({ items: page.items.map(publicUser), nextCursor: page.nextCursor, total: page.total });
-            return;
-          }
-          if (page.items.length === 0) {
-            ctx.out(options.cursor ? 'No users match on this page.' : 'No users match.');
-            return;
-          }
-          ctx.out(usersTable(page.items));
-          ctx.out();
-          ctx.out(`Showing ${page.items.length} of ${plural(page.total, 'user')}.`);
-          if (page.nextCursor) {
-            const next = ['gatehouse users list'];
-            if (options.q) next.push(`--q ${shellQuote(options.q)}`);
-            if (options.role) next.push(`--role ${options.role}`);
-            if (options.limit !== 50) next.push(`--limit ${options.limit}`);
-            next.push(`--cursor ${page.nextCursor}`);
-            ctx.out(`Next page: ${next.join(' ')}`);
-          }
+          const next = ['gatehouse users list'];
+          if (options.q) next.push(`--q ${shellQuote(options.q)}`);
+          if (options.role) next.push(`--role ${options.role}`);
+          if (options.limit !== 50) next.push(`--limit ${options.limit}`);
+          ctx.printPage(page, {
+            json: Boolean(options.json),
+            noun: 'user',
+            onLaterPage: Boolean(options.cursor),
+            toJson: publicUser,
+            table: usersTable,
+            nextCommand: next,
+          });
         });
       },
     );

@@ -1,5 +1,6 @@
 // Test support shared by every package's suite: a real PostgreSQL (embedded unless DATABASE_URL
 // is set), a fresh database per run and per worker, clean tables per test, and in-memory ports.
 export { setupTestDatabases, type TestDatabases, workerDatabaseUrl } from './databases.js';
+export { createGlobalSetup } from './global-setup.js';
 export { RecordingMailer } from './recording-mailer.js';
 export { createTestCore, testConfig, truncateAll } from './test-core.js';
