@@ -105,3 +105,14 @@ describe('login throttle window (in-process store)', () => {
     await throttle.close();
   });
 });
+
+describe('password change throttling', () => {
+  it('refuses further guesses of the current password after LOGIN_MAX_FAILURES wrong ones', async () => {
+    const user = await h.core.users.create({ email: 'stolen@example.com', password: STRONG_PASSWORD });
+    const guess = (currentPassword: string) =>
+      h.core.auth.changePassword(user.id, { currentPassword, newPassword: 'a brand new passphrase' });
+    for (let i = 0; i < 3; i++)
+      await expect(guess(`guess number ${i}`)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(guess(STRONG_PASSWORD)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+});

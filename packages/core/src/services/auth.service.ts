@@ -228,10 +228,23 @@ export class AuthService {
     const em = this.deps.orm.em.fork();
     const user = await em.findOne(UserSchema, { id: userId, deletedAt: null });
     if (!user) throw notFound('User');
+    // A stolen session must not become a way to guess the current password: same throttle as login.
+    const throttleKey = `password-change|${userId}`;
+    const retryAfterSeconds = await this.deps.throttle.attempt(throttleKey);
+    if (retryAfterSeconds > 0) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `Too many wrong current passwords; try again in ${retryAfterSeconds} s`,
+        {
+          retryAfterSeconds,
+        },
+      );
+    }
     const currentHash = user.passwordHash ?? (await this.dummyHash());
     if (!user.passwordHash || !(await this.deps.hasher.verify(currentHash, currentPassword))) {
       throw new DomainError('INVALID_CREDENTIALS', 'Current password is incorrect');
     }
+    await this.deps.throttle.succeeded(throttleKey);
     assertStrongPassword(newPassword, user.email);
     const passwordHash = await this.deps.hasher.hash(newPassword);
     await em.transactional(async (tx) => {
