@@ -115,6 +115,13 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
     // Developers read lists but get no invite form.
     expect(await invitee.getByRole('form', { name: 'Invite a user' }).count()).toBe(0);
 
+    // The developer sees this browser among their sessions, and can sign out everywhere.
+    await expect
+      .poll(() => invitee.getByRole('region', { name: 'Sessions' }).textContent())
+      .toContain('this browser');
+    await invitee.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await invitee.getByRole('button', { name: 'Sign in' }).waitFor();
+
     await adminPage.reload();
     await expect
       .poll(() => adminPage.getByRole('region', { name: 'Users' }).textContent())

@@ -437,3 +437,47 @@ describe('auth.logoutAll', () => {
     expect(audit.items[0]?.metadata).toMatchObject({ allSessions: true, ended: 2 });
   });
 });
+
+describe('auth.sessions and auth.revokeSession', () => {
+  it("lists the caller's sessions, marks the current one, and ends another by id", async () => {
+    const { principal } = await h.signedIn('developer', 'laptop@example.com');
+    const phone = await h.core.auth.login(
+      { email: 'laptop@example.com', password: STRONG_PASSWORD },
+      { ip: '198.51.100.4', userAgent: 'Phone/1.0' },
+    );
+    const cleared: string[] = [];
+    const caller = createCaller(
+      createInnerContext({
+        core: h.core,
+        principal,
+        sessionCookie: { set() {}, clear: () => cleared.push('clear') },
+      }),
+    );
+    const sessions = await caller.auth.sessions();
+    expect(sessions).toHaveLength(2);
+    expect(sessions.filter((s) => s.current).map((s) => s.id)).toEqual([principal.sessionId]);
+    expect(sessions.find((s) => s.id === phone.sessionId)).toMatchObject({
+      ip: '198.51.100.4',
+      userAgent: 'Phone/1.0',
+    });
+    expect(JSON.stringify(sessions)).not.toContain(phone.token);
+
+    expect(await caller.auth.revokeSession({ id: phone.sessionId })).toEqual({ ok: true });
+    expect(cleared).toEqual([]);
+    expect(await h.core.auth.authenticateSession(phone.token)).toBeNull();
+    expect(await caller.auth.sessions()).toHaveLength(1);
+  });
+
+  it("cannot end someone else's session: NOT_FOUND, and it stays valid", async () => {
+    const { caller } = await h.signedIn('admin', 'curious@example.com');
+    await h.core.users.create({ email: 'victim2@example.com', password: STRONG_PASSWORD });
+    const theirs = await h.core.auth.login(
+      { email: 'victim2@example.com', password: STRONG_PASSWORD },
+      { ip: '10.2.2.2' },
+    );
+    await expect(caller.auth.revokeSession({ id: theirs.sessionId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await h.core.auth.authenticateSession(theirs.token)).not.toBeNull();
+  });
+});

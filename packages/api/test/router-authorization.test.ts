@@ -78,6 +78,17 @@ const ROWS: Row[] = [
   },
   { procedure: 'auth.logout', who: 'signed in', call: (f) => f.caller.auth.logout() },
   { procedure: 'auth.logoutAll', who: 'signed in', call: (f) => f.caller.auth.logoutAll() },
+  { procedure: 'auth.sessions', who: 'signed in', call: (f) => f.caller.auth.sessions() },
+  {
+    procedure: 'auth.revokeSession',
+    who: 'signed in',
+    call: async (f) => {
+      const own = f.self
+        ? (await h.core.auth.startSession(f.self.user.id)).sessionId
+        : 'ses_01jzzzzzzzzzzzzzzzzzzzzzzz';
+      return f.caller.auth.revokeSession({ id: own });
+    },
+  },
   { procedure: 'auth.me', who: 'signed in', call: (f) => f.caller.auth.me() },
   {
     procedure: 'auth.changePassword',

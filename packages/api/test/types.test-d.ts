@@ -43,6 +43,18 @@ describe('inferred outputs, exactly', () => {
     expectTypeOf<Out['auth']['login']>().toEqualTypeOf<{ user: User; expiresAt: string }>();
     expectTypeOf<Out['auth']['logout']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['logoutAll']>().toEqualTypeOf<{ ok: true; ended: number }>();
+    expectTypeOf<Out['auth']['sessions']>().toEqualTypeOf<
+      {
+        id: string;
+        createdAt: string;
+        lastSeenAt: string;
+        expiresAt: string;
+        ip: string | null;
+        userAgent: string | null;
+        current: boolean;
+      }[]
+    >();
+    expectTypeOf<Out['auth']['revokeSession']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['me']>().toEqualTypeOf<User>();
     expectTypeOf<Out['auth']['changePassword']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['requestPasswordReset']>().toEqualTypeOf<{ ok: true }>();

@@ -1,5 +1,5 @@
 import type { AuditAction } from './audit-actions.js';
-import type { AuditEvent, Invite, User } from './entities/index.js';
+import type { AuditEvent, Invite, Session, User } from './entities/index.js';
 import type { Role } from './roles.js';
 
 /**
@@ -45,6 +45,18 @@ export interface AuditEventDto {
   ip: string | null;
   metadata: Record<string, unknown> | null;
   createdAt: string;
+}
+
+/** One signed-in browser session of the caller, as they see it in "where you're signed in". */
+export interface SessionDto {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** The session this request came with. */
+  current: boolean;
 }
 
 export interface Page<T> {
@@ -111,5 +123,17 @@ export function toAuditEventDto(event: AuditEvent): AuditEventDto {
     ip: event.ip ?? null,
     metadata: event.metadata ?? null,
     createdAt: event.createdAt.toISOString(),
+  };
+}
+
+export function toSessionDto(session: Session, currentSessionId: string | null): SessionDto {
+  return {
+    id: session.id,
+    createdAt: session.createdAt.toISOString(),
+    lastSeenAt: session.lastSeenAt.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    ip: session.ip ?? null,
+    userAgent: session.userAgent ?? null,
+    current: session.id === currentSessionId,
   };
 }

@@ -23,6 +23,7 @@ export {
   type InviteDto,
   type InviteStatus,
   type Page,
+  type SessionDto,
   type UserDto,
 } from './dto.js';
 export { normalizeEmail } from './email.js';

@@ -49,6 +49,7 @@ export async function renderDashboard(root: HTMLElement, me: User): Promise<void
     invitesCard(isAdmin),
     apiTokenCard(me),
     passwordCard(),
+    sessionsCard(),
   );
 }
 
@@ -312,4 +313,72 @@ function passwordCard(): HTMLElement {
     }
   });
   return h('section', { class: 'card', 'aria-label': 'Password' }, h('h2', {}, 'Password'), form, done);
+}
+
+/** Where you are signed in: end one session, or all of them (this one included). */
+function sessionsCard(): HTMLElement {
+  const error = errorBox();
+  const body = h('tbody');
+  const load = async () => {
+    try {
+      const sessions = await api.auth.sessions.query();
+      body.replaceChildren(
+        ...sessions.map((session) => {
+          const action = h('td');
+          if (session.current) action.append(h('span', { class: 'badge' }, 'this browser'));
+          else {
+            const end = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
+            end.addEventListener('click', async () => {
+              await api.auth.revokeSession
+                .mutate({ id: session.id })
+                .catch((cause: unknown) => showError(error, describeError(cause)));
+              await load();
+            });
+            action.append(end);
+          }
+          return h(
+            'tr',
+            {},
+            h('td', {}, session.userAgent ?? 'unknown device'),
+            h('td', {}, session.ip ?? '—'),
+            h('td', {}, new Date(session.createdAt).toLocaleString()),
+            action,
+          );
+        }),
+      );
+      if (sessions.length === 0)
+        body.append(
+          h(
+            'tr',
+            {},
+            h('td', { colspan: '4', class: 'empty' }, 'No browser sessions (signed in with an API token).'),
+          ),
+        );
+    } catch (cause) {
+      showError(error, describeError(cause));
+    }
+  };
+  const everywhere = h('button', { type: 'button', class: 'secondary' }, 'Sign out everywhere');
+  everywhere.addEventListener('click', async () => {
+    await api.auth.logoutAll.mutate().catch(() => undefined);
+    navigate('/');
+  });
+  void load();
+  return h(
+    'section',
+    { class: 'card', 'aria-label': 'Sessions' },
+    h('h2', {}, 'Where you are signed in'),
+    error,
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'Device'), h('th', {}, 'IP'), h('th', {}, 'Signed in'), h('th', {}, '')),
+      ),
+      body,
+    ),
+    everywhere,
+  );
 }

@@ -25,6 +25,18 @@ export const authRouter = router({
 
   me: authedProcedure.query(({ ctx }) => ctx.principal.user),
 
+  /** Where the caller is signed in; `current` marks this browser. */
+  sessions: authedProcedure.query(({ ctx }) =>
+    ctx.core.auth.listSessions(ctx.principal.user.id, ctx.principal.sessionId),
+  ),
+
+  /** Ends one of the caller's sessions; ending the current one also clears the cookie. */
+  revokeSession: authedProcedure.input(schemas.userIdInput).mutation(async ({ ctx, input }) => {
+    const result = await ctx.core.auth.revokeSession(ctx.principal.user.id, input.id, metaOf(ctx));
+    if (input.id === ctx.principal.sessionId) ctx.sessionCookie.clear();
+    return result;
+  }),
+
   /** Ends every other session of the user; this one stays signed in. */
   changePassword: authedProcedure.input(schemas.changePasswordInput).mutation(({ ctx, input }) =>
     ctx.core.auth.changePassword(ctx.principal.user.id, input, {

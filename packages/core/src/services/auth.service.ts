@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { MINUTE_MS } from '../clock.js';
 import { digestsEqual, displayPrefix, hashToken, hasTokenShape } from '../crypto/tokens.js';
-import { toUserDto, type UserDto } from '../dto.js';
+import { type SessionDto, toSessionDto, toUserDto, type UserDto } from '../dto.js';
 import { PasswordResetSchema, SessionSchema, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -180,6 +180,35 @@ export class AuthService {
           targetType: 'user',
           targetId: session.userId,
         },
+      );
+    });
+    return { ok: true };
+  }
+
+  /** The user's live sessions, newest first (at most 100), marking the caller's own. */
+  async listSessions(userId: string, currentSessionId: string | null = null): Promise<SessionDto[]> {
+    idSchema.parse(userId);
+    const sessions = await this.deps.orm.em
+      .fork()
+      .find(
+        SessionSchema,
+        { userId, expiresAt: { $gt: this.deps.clock.now() } },
+        { orderBy: { id: 'desc' }, limit: 100 },
+      );
+    return sessions.map((session) => toSessionDto(session, currentSessionId));
+  }
+
+  /** Ends one of the user's sessions by id (another browser, a lost laptop). */
+  async revokeSession(userId: string, sessionId: string, meta: RequestMeta = {}): Promise<{ ok: true }> {
+    idSchema.parse(userId);
+    idSchema.parse(sessionId);
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const removed = await em.nativeDelete(SessionSchema, { id: sessionId, userId });
+      if (removed === 0) throw notFound('Session');
+      this.audit.record(
+        em,
+        { ...meta, actorId: meta.actorId ?? userId },
+        { action: 'auth.logout', targetType: 'user', targetId: userId, metadata: { sessionId } },
       );
     });
     return { ok: true };
