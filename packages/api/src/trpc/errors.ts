@@ -1,4 +1,4 @@
-import { type DomainCode, DomainError } from '@gatehouse/core';
+import { DomainError } from '@gatehouse/core';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
@@ -20,7 +20,7 @@ export function toTRPCError(error: unknown): TRPCError | null {
 }
 
 /** Domain code for the errors the API raises itself (auth, policy) and for plain tRPC errors. */
-export function domainCodeOf(error: TRPCError): DomainCode | 'INTERNAL' | string {
+export function domainCodeOf(error: TRPCError): string {
   if (error.cause instanceof DomainError) return error.cause.code;
   if (error.cause instanceof ZodError) return 'INVALID_INPUT';
   switch (error.code) {

@@ -88,4 +88,3 @@ export const metaOf = (ctx: Context) => ({
   userAgent: ctx.userAgent,
 });
 
-export { toTRPCError };
