@@ -87,4 +87,3 @@ export const metaOf = (ctx: Context) => ({
   ip: ctx.ip,
   userAgent: ctx.userAgent,
 });
-
