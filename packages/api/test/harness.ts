@@ -1,5 +1,6 @@
 import type { Core, Principal, Role } from '@gatehouse/core';
 import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '@gatehouse/core/testing';
+import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { createCaller } from '../src/router.js';
 import { type Context, createInnerContext, type InnerContextOptions } from '../src/trpc/context.js';
@@ -52,4 +53,29 @@ export function useApiHarness(env: Record<string, string> = {}): ApiHarness {
     await h.core?.close();
   });
   return h;
+}
+
+/** Every key of the contract's User, sorted: what every user in a response must have, exactly. */
+export const USER_FIELDS = [
+  'apiTokenPrefix',
+  'createdAt',
+  'email',
+  'firstName',
+  'hasPassword',
+  'id',
+  'lastLoginAt',
+  'lastName',
+  'metadata',
+  'role',
+  'updatedAt',
+];
+
+/** The TRPCError a call rejects with; fails the test if it resolves or throws anything else. */
+export async function failure(call: Promise<unknown>): Promise<TRPCError> {
+  const error = await call.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+  return error;
 }

@@ -1,20 +1,11 @@
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { domainCodeOf } from '../src/trpc/errors.js';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
+import { failure, STRONG_PASSWORD, useApiHarness } from './harness.js';
 
 // Three failures per (IP, email) within the window, then TOO_MANY_REQUESTS. The throttle store lives
 // in this file's core for its whole run, so every test uses its own emails and IPs.
 const h = useApiHarness({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_MINUTES: '15' });
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 describe('login throttling', () => {
   it('after 3 failures even the right password gets TOO_MANY_REQUESTS / RATE_LIMITED with a retry delay', async () => {

@@ -1,26 +1,12 @@
 import type { Principal } from '@gatehouse/core';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { createCaller } from '../src/router.js';
 import { createInnerContext, type SessionCookie } from '../src/trpc/context.js';
 import { domainCodeOf } from '../src/trpc/errors.js';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
+import { failure, STRONG_PASSWORD, USER_FIELDS, useApiHarness } from './harness.js';
 
 const h = useApiHarness();
 
-const USER_FIELDS = [
-  'apiTokenPrefix',
-  'createdAt',
-  'email',
-  'firstName',
-  'hasPassword',
-  'id',
-  'lastLoginAt',
-  'lastName',
-  'metadata',
-  'role',
-  'updatedAt',
-];
 const NEW_PASSWORD = 'a quite different passphrase 42';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -31,15 +17,6 @@ function recordingCookie() {
     clear: () => events.push({ kind: 'clear' }),
   };
   return { cookie, events };
-}
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 const callerFor = (principal: Principal | null, sessionCookie?: SessionCookie) =>

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import type { SessionCookie } from '../src/trpc/context.js';
 import { domainCodeOf } from '../src/trpc/errors.js';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
+import { failure, STRONG_PASSWORD, useApiHarness } from './harness.js';
 
 const h = useApiHarness();
 
@@ -22,15 +22,6 @@ const INVITE_FIELDS = [
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HOUR = 3_600_000;
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 function recordingCookie() {
   const set: { token: string; expiresAt: Date }[] = [];

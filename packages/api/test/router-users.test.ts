@@ -1,32 +1,8 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { domainCodeOf } from '../src/trpc/errors.js';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
+import { failure, STRONG_PASSWORD, USER_FIELDS, useApiHarness } from './harness.js';
 
 const h = useApiHarness();
-
-const USER_FIELDS = [
-  'apiTokenPrefix',
-  'createdAt',
-  'email',
-  'firstName',
-  'hasPassword',
-  'id',
-  'lastLoginAt',
-  'lastName',
-  'metadata',
-  'role',
-  'updatedAt',
-];
-
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 async function settle<T>(calls: Promise<T>[]) {
   const results = await Promise.allSettled(calls);
