@@ -2,7 +2,6 @@ import {
   type Core,
   type CountedPage,
   DomainError,
-  migrate,
   normalizeEmail,
   passwordWeakness,
   type RequestMeta,
@@ -59,14 +58,13 @@ export class CommandContext {
       json: boolean;
       noun: string;
       onLaterPage: boolean;
-      toJson: (item: T) => unknown;
       table: (items: T[]) => string;
       /** The list command with its filters, to which `--cursor` is appended. */
       nextCommand: string[];
     },
   ): void {
     if (view.json) {
-      this.json({ items: page.items.map(view.toJson), nextCursor: page.nextCursor, total: page.total });
+      this.json({ items: page.items, nextCursor: page.nextCursor, total: page.total });
       return;
     }
     if (page.items.length === 0) {
@@ -98,7 +96,7 @@ export class CommandContext {
     const core = await this.io.coreFactory({ verbose, stderr: this.io.stderr });
     try {
       if (options.autoMigrate !== false) {
-        const applied = await migrate(core.orm);
+        const applied = await core.migrations.up();
         if (applied.length > 0)
           this.note(`Applied ${applied.length} pending migration(s): ${applied.join(', ')}`);
       }
@@ -162,23 +160,6 @@ export async function resolveUser(core: Core, ref: string): Promise<UserDto> {
     return user;
   }
   return core.users.get(value);
-}
-
-/** Ids of the open (pending or expired) invite for exactly this email: the one a create would reuse. */
-export async function openInviteIds(core: Core, email: string): Promise<Set<string>> {
-  const address = normalizeEmail(email);
-  const ids = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const page = await core.invites.list({ q: address, limit: 100, cursor });
-    for (const invite of page.items) {
-      if (invite.email === address && (invite.status === 'pending' || invite.status === 'expired')) {
-        ids.add(invite.id);
-      }
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return ids;
 }
 
 /** Parses a whole number for commander; the range is checked by core's schemas. */

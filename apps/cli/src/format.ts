@@ -1,5 +1,3 @@
-import type { InviteDto, UserDto } from '@gatehouse/core';
-
 /** Plain-text output helpers: aligned tables, dates, shell-safe hints. */
 
 /** `2026-01-01T10:20:30.000Z` → `2026-01-01 10:20` (UTC); `-` for none. */
@@ -25,35 +23,3 @@ export const shellQuote = (value: string): string =>
 
 export const plural = (count: number, one: string, many = `${one}s`): string =>
   `${count} ${count === 1 ? one : many}`;
-
-/**
- * The contract's `User`, field by field: whatever else a DTO might ever carry (a hash added by
- * mistake) never reaches the CLI's output.
- */
-export const publicUser = (user: UserDto) => ({
-  id: user.id,
-  email: user.email,
-  firstName: user.firstName,
-  lastName: user.lastName,
-  role: user.role,
-  hasPassword: user.hasPassword,
-  apiTokenPrefix: user.apiTokenPrefix,
-  metadata: user.metadata,
-  createdAt: user.createdAt,
-  updatedAt: user.updatedAt,
-  lastLoginAt: user.lastLoginAt,
-});
-
-/** The contract's `Invite`, field by field (never a token or a hash). */
-export const publicInvite = (invite: InviteDto) => ({
-  id: invite.id,
-  email: invite.email,
-  role: invite.role,
-  status: invite.status,
-  accepted: invite.accepted,
-  expiresAt: invite.expiresAt,
-  acceptedAt: invite.acceptedAt,
-  invitedBy: invite.invitedBy,
-  createdAt: invite.createdAt,
-  updatedAt: invite.updatedAt,
-});

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Core, isDomainError, ROLES, type Role, schemas } from '@gatehouse/core';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse/sync';
-import { CLI_META, CliError, type CommandContext, openInviteIds } from './context.js';
+import { CLI_META, CliError, type CommandContext } from './context.js';
 import { plural } from './format.js';
 import { errorMessage } from './io.js';
 
@@ -168,12 +168,11 @@ export async function importInvites(ctx: CommandContext, core: Core, options: Im
 async function inviteRow(core: Core, row: Row, options: ImportOptions): Promise<RowOutcome> {
   const base = { line: row.line, email: row.email };
   try {
-    const open = await openInviteIds(core, row.email);
     if (options.dryRun) {
       if (await core.users.findByEmail(row.email)) {
         return { ...base, result: 'failed', reason: 'A user with this email already exists (EMAIL_TAKEN)' };
       }
-      return { ...base, result: open.size > 0 ? 'reused' : 'created' };
+      return { ...base, result: (await core.invites.findOpen(row.email)) ? 'reused' : 'created' };
     }
     const issued = await core.invites.create(
       { email: row.email, role: row.role, sendEmail: options.sendEmail },
@@ -181,7 +180,7 @@ async function inviteRow(core: Core, row: Row, options: ImportOptions): Promise<
     );
     return {
       ...base,
-      result: open.has(issued.invite.id) ? 'reused' : 'created',
+      result: issued.reused ? 'reused' : 'created',
       acceptUrl: issued.acceptUrl,
       emailSent: issued.emailSent,
     };

@@ -38,7 +38,7 @@ describe('gatehouse api-token', () => {
 
   it('revoke ends the token; revoking again says there is none', async () => {
     const user = await h.core.users.create({ email: 'bot@example.com' });
-    const { token, prefix } = await h.core.auth.generateApiToken(user.id);
+    const { token, prefix } = await h.core.apiTokens.generate(user.id);
     const result = await h.cli(['api-token', 'revoke', 'bot@example.com']);
     expect(result).toEqual({
       code: 0,

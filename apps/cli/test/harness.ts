@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { type Core, ManualClock } from '@gatehouse/core';
-import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '@gatehouse/core/testing';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import type { Core } from '@gatehouse/core';
+import { sql, TEST_START, type TestCoreHarness, useTestCore } from '@gatehouse/core/testing';
+import { beforeAll } from 'vitest';
 import { type CliIO, type Prompts, run } from '../src/program.js';
 
-export const STRONG_PASSWORD = 'correct horse battery staple';
-export const START = new Date('2026-01-01T00:00:00Z');
+export { STRONG_PASSWORD } from '@gatehouse/core/testing';
+export const START = TEST_START;
 
 export interface CliResult {
   code: number;
@@ -53,25 +53,18 @@ export async function runCli(core: Core, args: string[], options: Omit<CliOption
   return { code, stdout, stderr, opened, closed };
 }
 
-export interface CliHarness {
-  core: Core;
-  mailer: RecordingMailer;
-  clock: ManualClock;
-  databaseUrl: string;
+export interface CliHarness extends TestCoreHarness {
   cli(args: string[], options?: CliOptions): Promise<CliResult>;
 }
 
 /**
- * A core on this worker's real database (recording mailer, manual clock), emptied before each
- * test; `cli` runs the CLI on it and checks that every core it opened was closed.
+ * core/testing's harness (a core on this worker's real database, recording mailer, manual clock,
+ * tables emptied before each test); `cli` runs the CLI on it and checks that every core it opened
+ * was closed.
  */
 export function useCli(): CliHarness {
-  const h = {} as CliHarness;
-  beforeAll(async () => {
-    h.databaseUrl = workerDatabaseUrl(inject('templateUrl'));
-    h.mailer = new RecordingMailer();
-    h.clock = new ManualClock(START);
-    h.core = await createTestCore(h.databaseUrl, { mailer: h.mailer, clock: h.clock });
+  const h = useTestCore() as CliHarness;
+  beforeAll(() => {
     h.cli = async (args, options = {}) => {
       const result = await runCli(options.core ?? h.core, args, options);
       if (result.closed !== result.opened) {
@@ -80,21 +73,10 @@ export function useCli(): CliHarness {
       return { code: result.code, stdout: result.stdout, stderr: result.stderr };
     };
   });
-  beforeEach(async () => {
-    await truncateAll(h.core.orm);
-    h.mailer.clear();
-    h.clock.set(START);
-  });
-  afterAll(async () => {
-    await h.core?.close();
-  });
   return h;
 }
 
-/** Raw SQL on the harness database (to check what is really stored). */
-export async function sql<T = Record<string, unknown>>(core: Core, query: string, params: unknown[] = []) {
-  return core.orm.em.fork().getConnection().execute<T[]>(query, params);
-}
+export { sql };
 
 /** Prompts that answer from a script, recording the questions. */
 export function scriptedPrompts(answers: { passwords?: string[]; confirms?: boolean[] }) {

@@ -1,4 +1,4 @@
-import { type Core, pendingMigrations } from '@gatehouse/core';
+import type { Core } from '@gatehouse/core';
 import { createTestCore } from '@gatehouse/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql, useCli } from './harness.js';
@@ -33,7 +33,7 @@ describe('gatehouse migrate', () => {
   it('--status on a migrated database lists the applied migrations and nothing pending', async () => {
     const result = await h.cli(['migrate', '--status']);
     expect(result.code).toBe(0);
-    const executed = await h.core.orm.getMigrator().getExecutedMigrations();
+    const executed = (await h.core.migrations.status()).applied;
     expect(executed.length).toBeGreaterThan(0);
     expect(result.stdout).toContain(`Applied migrations (${executed.length}):\n`);
     for (const { name } of executed) {
@@ -52,7 +52,7 @@ describe('gatehouse migrate', () => {
   it('on an empty database: --status shows what is pending, migrate applies it once', async () => {
     const fresh = await freshDatabase('fresh');
     cleanups.push(fresh.drop);
-    const pending = await pendingMigrations(fresh.core.orm);
+    const { pending } = await fresh.core.migrations.status();
     expect(pending.length).toBeGreaterThan(0);
     const listed = pending.map((name) => `  ${name}\n`).join('');
 
@@ -84,7 +84,7 @@ describe('gatehouse migrate', () => {
   it('other commands apply pending migrations first and say so on stderr', async () => {
     const fresh = await freshDatabase('auto');
     cleanups.push(fresh.drop);
-    const pending = await pendingMigrations(fresh.core.orm);
+    const { pending } = await fresh.core.migrations.status();
     const result = await h.cli(['users', 'list'], { core: fresh.core });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(`Applied ${pending.length} pending migration(s): ${pending.join(', ')}\n`);

@@ -31,7 +31,7 @@ describe('gatehouse users list', () => {
     const admin = await makeUser(h, 'admin@example.com', 'admin');
     await h.core.users.update({ id: admin.id, firstName: 'Ada', lastName: 'Admin' });
     await makeUser(h, 'dev@example.com', 'developer');
-    const { token } = await h.core.auth.generateApiToken(admin.id);
+    const { token } = await h.core.apiTokens.generate(admin.id);
 
     const result = await h.cli(['users', 'list']);
     expect(result.code).toBe(0);

@@ -1,16 +1,13 @@
-import type { Core, Principal, Role } from '@gatehouse/core';
-import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '@gatehouse/core/testing';
+import type { Principal, Role } from '@gatehouse/core';
+import { STRONG_PASSWORD, type TestCoreHarness, useTestCore } from '@gatehouse/core/testing';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { beforeAll } from 'vitest';
 import { createCaller } from '../src/router.js';
 import { type Context, createInnerContext, type InnerContextOptions } from '../src/trpc/context.js';
 
-export const STRONG_PASSWORD = 'correct horse battery staple';
+export { STRONG_PASSWORD };
 
-export interface ApiHarness {
-  core: Core;
-  mailer: RecordingMailer;
-  databaseUrl: string;
+export interface ApiHarness extends TestCoreHarness {
   /** A caller with no session (anonymous). */
   anonymous(options?: Omit<InnerContextOptions, 'core'>): ReturnType<typeof createCaller>;
   /** Creates a user with `role` and returns a caller signed in as them (by session). */
@@ -21,15 +18,12 @@ export interface ApiHarness {
 }
 
 /**
- * A core on this worker's database plus createCaller helpers; tables emptied before each test.
- * `env` overrides the test configuration (e.g. LOGIN_MAX_FAILURES).
+ * core/testing's harness (a core on this worker's database, tables emptied before each test, the
+ * real clock) plus createCaller helpers. `env` overrides the test configuration.
  */
 export function useApiHarness(env: Record<string, string> = {}): ApiHarness {
-  const h = {} as ApiHarness;
-  beforeAll(async () => {
-    h.databaseUrl = workerDatabaseUrl(inject('templateUrl'));
-    h.mailer = new RecordingMailer();
-    h.core = await createTestCore(h.databaseUrl, { mailer: h.mailer, env });
+  const h = useTestCore({ env, realClock: true }) as ApiHarness;
+  beforeAll(() => {
     h.anonymous = (options = {}) => createCaller(createInnerContext({ core: h.core, ...options }));
     let counter = 0;
     h.signedIn = async (role, email) => {
@@ -44,13 +38,6 @@ export function useApiHarness(env: Record<string, string> = {}): ApiHarness {
       const ctx = createInnerContext({ core: h.core, principal, ip: '10.0.0.1' });
       return { caller: createCaller(ctx), principal, ctx };
     };
-  });
-  beforeEach(async () => {
-    await truncateAll(h.core.orm);
-    h.mailer.clear();
-  });
-  afterAll(async () => {
-    await h.core?.close();
   });
   return h;
 }

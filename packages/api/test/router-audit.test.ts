@@ -74,7 +74,20 @@ async function story() {
   const miaSession = await h.core.auth.authenticateSession(login.token);
   const mia = callerFor(miaSession, PUBLIC_IP);
   await mia.auth.changePassword({ currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
-  await mia.auth.logout();
+  // A second browser: Mia ends it from the first, then signs out everywhere, then signs in again.
+  const other = await h.core.auth.login(
+    { email: 'mia@example.com', password: NEW_PASSWORD },
+    { ip: PUBLIC_IP },
+  );
+  secrets.push(other.token);
+  await mia.auth.revokeSession({ id: other.sessionId });
+  await mia.auth.logoutAll();
+  const again = await h.core.auth.login(
+    { email: 'mia@example.com', password: NEW_PASSWORD },
+    { ip: PUBLIC_IP },
+  );
+  secrets.push(again.token);
+  await callerFor(await h.core.auth.authenticateSession(again.token), PUBLIC_IP).auth.logout();
 
   await world.auth.requestPasswordReset({ email: 'mia@example.com' });
   const resetToken = h.mailer.lastTokenFor('mia@example.com');
@@ -138,9 +151,13 @@ describe('audit.list', () => {
     expect(one('auth.login_failed', s.member.id)).toMatchObject(asMia);
     expect(
       events.filter((e) => e.action === 'auth.login' && e.targetId === s.member.id && e.ip === PUBLIC_IP),
-    ).toHaveLength(1);
+    ).toHaveLength(3);
     expect(one('auth.password_changed', s.member.id)).toMatchObject(asMia);
     expect(one('auth.logout', s.member.id)).toMatchObject(asMia);
+    expect(one('auth.logout_all', s.member.id)).toMatchObject({ ...asMia, metadata: { ended: 1 } });
+    expect(events.filter((e) => e.action === 'auth.session_revoked')).toMatchObject([
+      { actorId: s.member.id, ip: PUBLIC_IP, targetType: 'session' },
+    ]);
     expect(one('auth.password_reset', s.member.id)).toMatchObject(asMia);
 
     // Every action of the catalogue occurred at least once in this story.

@@ -105,7 +105,7 @@ const ROWS: Row[] = [
     procedure: 'auth.resetPassword',
     who: 'public',
     call: async (f) => {
-      await h.core.auth.requestPasswordReset({ email: f.target.email });
+      await h.core.passwords.requestReset({ email: f.target.email });
       const token = h.mailer.lastTokenFor(f.target.email);
       return f.caller.auth.resetPassword({ token, newPassword: NEW_PASSWORD });
     },
@@ -233,7 +233,7 @@ async function makeFixture(roles: readonly Role[] = ['admin', 'member', 'develop
   for (const role of roles) {
     const { principal } = await h.signedIn(role);
     principals[`${role}:session`] = principal;
-    const generated = await h.core.auth.generateApiToken(principal.user.id);
+    const generated = await h.core.apiTokens.generate(principal.user.id);
     const viaToken = await h.core.auth.authenticateApiToken(generated.token);
     if (!viaToken) throw new Error('API token did not authenticate');
     principals[`${role}:apiToken`] = viaToken;
@@ -410,7 +410,7 @@ describe('rights follow the current state of the user', () => {
     async (role) => {
       const { principal } = await h.signedIn(role);
       const other = await h.core.users.create({ email: 'other@example.com', role: 'member' });
-      const generated = await h.core.auth.generateApiToken(principal.user.id);
+      const generated = await h.core.apiTokens.generate(principal.user.id);
       expect(generated.token.startsWith('gha_')).toBe(true);
       const viaToken = await h.core.auth.authenticateApiToken(generated.token);
       expect(viaToken).toMatchObject({ via: 'apiToken', user: { id: principal.user.id, role } });
@@ -460,7 +460,7 @@ describe('rights follow the current state of the user', () => {
     const { caller: admin } = await h.signedIn('admin');
     await h.core.users.create({ email: 'leaving@example.com', password: STRONG_PASSWORD, role: 'member' });
     const login = await h.core.auth.login({ email: 'leaving@example.com', password: STRONG_PASSWORD });
-    const apiToken = await h.core.auth.generateApiToken(login.user.id);
+    const apiToken = await h.core.apiTokens.generate(login.user.id);
     expect(await h.core.auth.authenticateSession(login.token)).toMatchObject({ user: { id: login.user.id } });
     expect(await h.core.auth.authenticateApiToken(apiToken.token)).toMatchObject({
       user: { id: login.user.id },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from '@gatehouse/core/testing';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import type { SessionCookie } from '../src/trpc/context.js';
@@ -34,10 +35,7 @@ function recordingCookie() {
 
 /** Moves an invite's expiry into the past (what the clock would do after INVITE_TTL_HOURS). */
 async function expire(inviteId: string) {
-  await h.core.orm.em
-    .fork()
-    .getConnection()
-    .execute(`update "invite" set expires_at = now() - interval '1 minute' where id = ?`, [inviteId]);
+  await sql(h.core, `update "invite" set expires_at = now() - interval '1 minute' where id = ?`, [inviteId]);
 }
 
 async function admin() {
@@ -50,7 +48,8 @@ describe('invites.create', () => {
     const before = Date.now();
     const issued = await caller.invites.create({ email: '  New.Hire@Example.COM ', role: 'developer' });
 
-    expect(Object.keys(issued).sort()).toEqual(['acceptUrl', 'emailSent', 'invite', 'token']);
+    expect(Object.keys(issued).sort()).toEqual(['acceptUrl', 'emailSent', 'invite', 'reused', 'token']);
+    expect(issued.reused).toBe(false);
     expect(issued.token).toMatch(/^ghi_[A-Za-z0-9_-]{43}$/);
     expect(issued.acceptUrl).toBe(`http://gatehouse.test/accept-invite?token=${issued.token}`);
     expect(issued.emailSent).toBe(true);
@@ -144,6 +143,7 @@ describe('invites.create', () => {
     });
 
     expect(second.invite.id).toBe(first.invite.id);
+    expect([first.reused, second.reused]).toEqual([false, true]);
     expect(second.token).not.toBe(first.token);
     expect(second.invite.role).toBe('admin');
     expect(second.invite.status).toBe('pending');
@@ -209,7 +209,8 @@ describe('invites.resend', () => {
     const first = await caller.invites.create({ email: 'resend@example.com', sendEmail: false });
     const resent = await caller.invites.resend({ id: first.invite.id });
 
-    expect(Object.keys(resent).sort()).toEqual(['acceptUrl', 'emailSent', 'invite', 'token']);
+    expect(Object.keys(resent).sort()).toEqual(['acceptUrl', 'emailSent', 'invite', 'reused', 'token']);
+    expect(resent.reused).toBe(true);
     expect(resent.invite.id).toBe(first.invite.id);
     expect(resent.token).toMatch(/^ghi_[A-Za-z0-9_-]{43}$/);
     expect(resent.token).not.toBe(first.token);

@@ -1,3 +1,4 @@
+import { sql } from '@gatehouse/core/testing';
 import { describe, expect, it } from 'vitest';
 import { domainCodeOf } from '../src/trpc/errors.js';
 import { failure, STRONG_PASSWORD, USER_FIELDS, useApiHarness } from './harness.js';
@@ -13,10 +14,9 @@ async function settle<T>(calls: Promise<T>[]) {
 }
 
 async function userRow(id: string) {
-  const rows = (await h.core.orm.em
-    .fork()
-    .getConnection()
-    .execute('select email, deleted_at, api_token_hash from "user" where id = ?', [id])) as {
+  const rows = (await sql(h.core, 'select email, deleted_at, api_token_hash from "user" where id = ?', [
+    id,
+  ])) as {
     email: string;
     deleted_at: string | null;
     api_token_hash: string | null;
@@ -25,10 +25,9 @@ async function userRow(id: string) {
 }
 
 async function sessionCount(userId: string) {
-  const rows = (await h.core.orm.em
-    .fork()
-    .getConnection()
-    .execute('select count(*)::int as n from "session" where user_id = ?', [userId])) as { n: number }[];
+  const rows = (await sql(h.core, 'select count(*)::int as n from "session" where user_id = ?', [
+    userId,
+  ])) as { n: number }[];
   return rows[0]?.n;
 }
 
@@ -418,7 +417,7 @@ describe('users.delete', () => {
   it('soft-deletes: get is NOT_FOUND, lists exclude it, the row stays, the email is free again', async () => {
     const { caller } = await h.signedIn('admin');
     const user = await caller.users.create({ email: 'temp@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.generateApiToken(user.id);
+    await h.core.apiTokens.generate(user.id);
     await h.core.auth.login({ email: 'temp@example.com', password: STRONG_PASSWORD });
     expect(await sessionCount(user.id)).toBe(1);
     expect((await caller.users.list({})).total).toBe(2);

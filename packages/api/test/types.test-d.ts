@@ -1,5 +1,12 @@
+import type { TRPCClientErrorLike } from '@trpc/client';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { createGatehouseClient, RouterInputs, RouterOutputs } from '../src/index.js';
+import type {
+  AppRouter,
+  createGatehouseClient,
+  ErrorCode,
+  RouterInputs,
+  RouterOutputs,
+} from '../src/index.js';
 
 type Role = 'admin' | 'member' | 'developer';
 type InviteStatus = 'pending' | 'expired' | 'revoked' | 'accepted';
@@ -29,7 +36,7 @@ interface Invite {
   createdAt: string;
   updatedAt: string;
 }
-type Issued = { invite: Invite; token: string; acceptUrl: string; emailSent: boolean };
+type Issued = { invite: Invite; token: string; acceptUrl: string; emailSent: boolean; reused: boolean };
 type SecretKey = 'password' | 'passwordHash' | 'apiTokenHash' | 'token' | 'tokenHash';
 
 type Out = RouterOutputs;
@@ -102,6 +109,8 @@ describe('inferred outputs, exactly', () => {
       | 'auth.login'
       | 'auth.login_failed'
       | 'auth.logout'
+      | 'auth.session_revoked'
+      | 'auth.logout_all'
       | 'auth.password_changed'
       | 'auth.password_reset'
       | 'api_token.generated'
@@ -143,5 +152,23 @@ describe('inferred inputs', () => {
     expectTypeOf<Parameters<Client['invites']['create']['mutate']>[0]>().toEqualTypeOf<
       In['invites']['create']
     >();
+  });
+});
+
+describe('errors', () => {
+  it('types error.data.domainCode as the closed union, so clients narrow without casts', () => {
+    type ClientError = TRPCClientErrorLike<AppRouter>;
+    type Code = NonNullable<ClientError['data']>['domainCode'];
+    expectTypeOf<Code>().toEqualTypeOf<ErrorCode>();
+    expectTypeOf<Code>().not.toBeAny();
+    expectTypeOf<Code>().not.toEqualTypeOf<string>();
+    expectTypeOf<'LAST_ADMIN'>().toExtend<Code>();
+    expectTypeOf<'EMAIL_TAKEN'>().toExtend<Code>();
+    expectTypeOf<'INTERNAL'>().toExtend<Code>();
+    expectTypeOf<'NOT_A_CODE'>().not.toExtend<Code>();
+    // A narrowed error carries its code's literal type.
+    const narrow = (error: ClientError) =>
+      error.data?.domainCode === 'LAST_ADMIN' ? error.data.domainCode : null;
+    expectTypeOf(narrow).returns.toEqualTypeOf<'LAST_ADMIN' | null>();
   });
 });

@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  'auth.session_revoked',
+  'auth.logout_all',
   'auth.password_changed',
   'auth.password_reset',
   'api_token.generated',

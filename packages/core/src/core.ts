@@ -3,20 +3,23 @@ import { type GatehouseConfig, loadConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
 import { randomTokenGenerator, type TokenGenerator } from './crypto/tokens.js';
 import { openDatabase } from './db/database.js';
-import { migrate as applyMigrations, connectOrm, type Orm } from './db/orm.js';
+import { createMigrations, type Migrations } from './db/migrations-api.js';
+import { connectOrm, type Orm } from './db/orm.js';
+import { createUnitOfWork } from './db/unit-of-work.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { ApiTokenService } from './services/api-token.service.js';
 import { AuditLog } from './services/audit-log.js';
 import { AuthService } from './services/auth.service.js';
 import type { ServiceDeps } from './services/deps.js';
 import { InviteService } from './services/invite.service.js';
+import { PasswordService } from './services/password.service.js';
+import { SessionService } from './services/session.service.js';
 import { UserService } from './services/user.service.js';
 import { createLoginThrottle, type LoginThrottle } from './throttle/login-throttle.js';
 
 export interface CreateCoreOptions {
   /** Parsed configuration; defaults to `loadConfig(process.env)`. */
   config?: GatehouseConfig;
-  /** An ORM you already manage (you close it). Else one is opened from `databaseUrl`/config. */
-  orm?: Orm;
   /** Overrides config.databaseUrl. Without either, the embedded PostgreSQL in `.data/` is started. */
   databaseUrl?: string;
   /** Apply pending migrations before returning (default true). */
@@ -31,41 +34,62 @@ export interface CreateCoreOptions {
   onDatabaseLog?: (line: string) => void;
 }
 
+/** Gatehouse's domain, ready to use: one service per area, each use-case one transaction. */
 export interface Core {
   config: GatehouseConfig;
-  orm: Orm;
   users: UserService;
   invites: InviteService;
+  /** Sign-in, and resolving a session cookie or API token to its user. */
   auth: AuthService;
+  /** Where a user is signed in; sign out one or all. */
+  sessions: SessionService;
+  /** Change a password, or reset it by mailed link. */
+  passwords: PasswordService;
+  apiTokens: ApiTokenService;
   audit: AuditLog;
+  /** The committed schema migrations: what is applied, and applying the rest. */
+  migrations: Migrations;
+  /** Deletes sessions and reset links that can never be used again (run it hourly). */
+  purgeExpired(): Promise<{ sessions: number; passwordResets: number }>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Closes what createCore opened (ORM, embedded database, throttle store, mail transport). */
   close(): Promise<void>;
 }
 
+/** The ORM behind each core: for core's own test support only (see testing/), never for callers. */
+const ormOfCore = new WeakMap<Core, Orm>();
+export const ormOf = (core: Core): Orm => {
+  const orm = ormOfCore.get(core);
+  if (!orm) throw new Error('not a core made by createCore');
+  return orm;
+};
+
 /** The one entry point: wires config, database, crypto, mail and throttling into the services. */
 export async function createCore(options: CreateCoreOptions = {}): Promise<Core> {
   const config = options.config ?? loadConfig();
   const closers: (() => Promise<void>)[] = [];
-  let orm = options.orm;
-  if (!orm) {
-    const database = await openDatabase({
-      databaseUrl: options.databaseUrl ?? config.databaseUrl,
-      dataDir: config.dataDir,
-      ...(options.onDatabaseLog ? { onLog: options.onDatabaseLog } : {}),
-    });
-    closers.push(database.stop);
-    try {
-      orm = await connectOrm(database.url);
-    } catch (error) {
-      await database.stop();
-      throw error;
-    }
-    const opened = orm;
-    closers.unshift(() => opened.close());
+  const database = await openDatabase({
+    databaseUrl: options.databaseUrl ?? config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(options.onDatabaseLog ? { onLog: options.onDatabaseLog } : {}),
+  });
+  closers.push(database.stop);
+  let orm: Orm;
+  try {
+    orm = await connectOrm(database.url);
+  } catch (error) {
+    await database.stop();
+    throw error;
   }
-  if (options.migrate !== false) await applyMigrations(orm);
+  closers.unshift(() => orm.close());
+  const migrations = createMigrations(orm);
+  try {
+    if (options.migrate !== false) await migrations.up();
+  } catch (error) {
+    for (const close of closers) await close();
+    throw error;
+  }
 
   const throttle =
     options.throttle ??
@@ -78,8 +102,9 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
   const mailer = options.mailer ?? createMailer(config);
   if (!options.mailer && mailer.close) closers.unshift(() => mailer.close?.() ?? Promise.resolve());
 
+  const db = createUnitOfWork(orm);
   const deps: ServiceDeps = {
-    orm,
+    db,
     config,
     clock: options.clock ?? systemClock,
     tokens: options.tokens ?? randomTokenGenerator,
@@ -91,24 +116,33 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
     onWarning: options.onWarning ?? ((message) => process.stderr.write(`[gatehouse] ${message}\n`)),
   };
   const audit = new AuditLog(deps);
-  const activeOrm = orm;
-  return {
+  const sessions = new SessionService(deps, audit);
+  const passwords = new PasswordService(deps, audit);
+  const core: Core = {
     config,
-    orm,
     audit,
     users: new UserService(deps, audit),
     invites: new InviteService(deps, audit),
     auth: new AuthService(deps, audit),
+    sessions,
+    passwords,
+    apiTokens: new ApiTokenService(deps, audit),
+    migrations,
+    async purgeExpired() {
+      return { sessions: await sessions.purgeExpired(), passwordResets: await passwords.purgeSpentResets() };
+    },
     async ping() {
       try {
-        await activeOrm.em.fork().getConnection().execute('select 1');
+        await db.sql('select 1');
         return true;
       } catch {
         return false;
       }
     },
     async close() {
-      for (const close of closers) await close();
+      for (const close of closers.splice(0)) await close();
     },
   };
+  ormOfCore.set(core, orm);
+  return core;
 }

@@ -1,5 +1,6 @@
 import type { AuditAction } from './audit-actions.js';
 import type { AuditEvent, Invite, Session, User } from './entities/index.js';
+import type { InviteStatus } from './invite-status.js';
 import type { Role } from './roles.js';
 
 /**
@@ -19,9 +20,6 @@ export interface UserDto {
   updatedAt: string;
   lastLoginAt: string | null;
 }
-
-export const INVITE_STATUSES = ['pending', 'expired', 'revoked', 'accepted'] as const;
-export type InviteStatus = (typeof INVITE_STATUSES)[number];
 
 export interface InviteDto {
   id: string;

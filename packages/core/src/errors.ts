@@ -1,29 +1,31 @@
-import { DriverException } from '@mikro-orm/core';
 /**
- * The closed catalogue of domain errors. Core throws only these for expected failures; the API maps
- * each `kind` to a transport status in exactly one place. Messages are safe to show to the caller:
- * they never contain a password, a token or a hash.
+ * The closed catalogue of domain errors: each code with the kind of failure it is. Core throws only
+ * these for expected failures; a transport maps each kind to its own status in one place (the API:
+ * `packages/api/src/trpc/errors.ts`). Messages are safe to show to the caller: they never contain
+ * a password, a token or a hash.
  */
 export const DOMAIN_ERRORS = {
-  EMAIL_TAKEN: 'CONFLICT',
-  INVITE_EXPIRED: 'BAD_REQUEST',
-  INVITE_ACCEPTED: 'CONFLICT',
-  INVITE_REVOKED: 'BAD_REQUEST',
-  INVALID_TOKEN: 'BAD_REQUEST',
-  INVALID_CREDENTIALS: 'UNAUTHORIZED',
-  WEAK_PASSWORD: 'BAD_REQUEST',
-  LAST_ADMIN: 'CONFLICT',
-  RATE_LIMITED: 'TOO_MANY_REQUESTS',
-  NOT_FOUND: 'NOT_FOUND',
-  FORBIDDEN: 'FORBIDDEN',
-  UNAUTHENTICATED: 'UNAUTHORIZED',
-  INVALID_INPUT: 'BAD_REQUEST',
-  INVALID_CURSOR: 'BAD_REQUEST',
-  BUSY: 'SERVICE_UNAVAILABLE',
+  EMAIL_TAKEN: 'conflict',
+  INVITE_EXPIRED: 'invalid',
+  INVITE_ACCEPTED: 'conflict',
+  INVITE_REVOKED: 'invalid',
+  INVALID_TOKEN: 'invalid',
+  INVALID_CREDENTIALS: 'unauthenticated',
+  WEAK_PASSWORD: 'invalid',
+  LAST_ADMIN: 'conflict',
+  ALREADY_SET_UP: 'conflict',
+  RATE_LIMITED: 'rate_limited',
+  NOT_FOUND: 'not_found',
+  FORBIDDEN: 'forbidden',
+  UNAUTHENTICATED: 'unauthenticated',
+  INVALID_INPUT: 'invalid',
+  INVALID_CURSOR: 'invalid',
+  BUSY: 'unavailable',
+  DB_UNAVAILABLE: 'unavailable',
 } as const;
 
 export type DomainCode = keyof typeof DOMAIN_ERRORS;
-/** The kind of failure, named after the tRPC code the API maps it to. */
+/** What kind of failure a code is, independent of any transport. */
 export type ErrorKind = (typeof DOMAIN_ERRORS)[DomainCode];
 
 export class DomainError extends Error {
@@ -46,23 +48,3 @@ export class DomainError extends Error {
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
-
-/**
- * What may be logged of an unexpected error. Database driver errors carry the failed SQL with its
- * values inlined (a password hash, a token hash), so only their kind and SQLSTATE are kept.
- */
-export function loggableError(error: unknown): unknown {
-  if (!isDatabaseError(error)) return error;
-  const detail = error as { name: string; code?: string; sqlState?: string };
-  return {
-    name: detail.name,
-    code: detail.code ?? null,
-    sqlState: detail.sqlState ?? null,
-    message: 'database error (query and values withheld)',
-  };
-}
-
-/** True for errors raised by the database driver (MikroORM's DriverException family). */
-export function isDatabaseError(error: unknown): boolean {
-  return error instanceof DriverException;
-}

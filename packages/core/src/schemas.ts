@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './audit-actions.js';
-import { INVITE_STATUSES } from './dto.js';
+import { INVITE_STATUSES } from './invite-status.js';
 import { ROLES } from './roles.js';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../src/audit-actions.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, insertUserRow, makeAdmin } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 const NEW_PASSWORD = 'a completely different passphrase';
 
 describe('audit trail: one row per mutation, with actor and IP', () => {
@@ -30,19 +30,26 @@ describe('audit trail: one row per mutation, with actor and IP', () => {
       { email: user.email, password: STRONG_PASSWORD },
       { ip: '192.0.2.30' },
     );
-    await h.core.auth.changePassword(
+    await h.core.passwords.change(
       user.id,
       { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD },
       { actorId: user.id, ip: '192.0.2.30', sessionId: login.sessionId },
     );
-    await h.core.auth.logout(login.sessionId, { actorId: user.id, ip: '192.0.2.30' });
-    await h.core.auth.requestPasswordReset({ email: user.email });
-    await h.core.auth.resetPassword(
+    await h.core.sessions.logout(login.sessionId, { actorId: user.id, ip: '192.0.2.30' });
+    const second = await h.core.auth.login(
+      { email: user.email, password: NEW_PASSWORD },
+      { ip: '192.0.2.31' },
+    );
+    await h.core.sessions.revoke(user.id, second.sessionId, { actorId: user.id, ip: '192.0.2.31' });
+    await h.core.auth.login({ email: user.email, password: NEW_PASSWORD }, { ip: '192.0.2.32' });
+    await h.core.sessions.endAll(user.id, { actorId: user.id, ip: '192.0.2.32' });
+    await h.core.passwords.requestReset({ email: user.email });
+    await h.core.passwords.reset(
       { token: h.mailer.lastTokenFor(user.email), newPassword: STRONG_PASSWORD },
       { ip: '192.0.2.40' },
     );
-    await h.core.auth.generateApiToken(user.id, meta);
-    await h.core.auth.revokeApiToken(user.id, meta);
+    await h.core.apiTokens.generate(user.id, meta);
+    await h.core.apiTokens.revoke(user.id, meta);
     await h.core.users.delete(user.id, meta);
 
     const rows = await auditRows(h.core);
@@ -63,9 +70,17 @@ describe('audit trail: one row per mutation, with actor and IP', () => {
     expectOne('invite.revoked', { ...byAdmin, target_id: toRevoke.invite.id });
     expectOne('invite.accepted', { actor_id: joined.id, ip: '192.0.2.20', target_id: issued.invite.id });
     expectOne('auth.login_failed', { actor_id: user.id, ip: '192.0.2.30' });
-    expectOne('auth.login', { actor_id: user.id, ip: '192.0.2.30' });
+    expect(byAction('auth.login').map((row) => row.ip)).toEqual(['192.0.2.30', '192.0.2.31', '192.0.2.32']);
     expectOne('auth.password_changed', { actor_id: user.id, ip: '192.0.2.30' });
-    expectOne('auth.logout', { actor_id: user.id, ip: '192.0.2.30' });
+    // Signing out here, ending another session and signing out everywhere are told apart.
+    expectOne('auth.logout', { actor_id: user.id, ip: '192.0.2.30', target_id: user.id });
+    expectOne('auth.session_revoked', {
+      actor_id: user.id,
+      ip: '192.0.2.31',
+      target_type: 'session',
+      target_id: second.sessionId,
+    });
+    expectOne('auth.logout_all', { actor_id: user.id, ip: '192.0.2.32', metadata: { ended: 1 } });
     expectOne('auth.password_reset', { actor_id: user.id, ip: '192.0.2.40' });
     expectOne('api_token.generated', { ...byAdmin, target_id: user.id });
     expectOne('api_token.revoked', { ...byAdmin, target_id: user.id });

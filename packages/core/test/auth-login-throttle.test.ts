@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { createLoginThrottle } from '../src/throttle/login-throttle.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
 
-const h = useHarness({ LOGIN_MAX_FAILURES: '3' });
+const h = useTestCore({ env: { LOGIN_MAX_FAILURES: '3' } });
 
 const fail = (email: string, ip: string) =>
   expect(h.core.auth.login({ email, password: 'definitely wrong' }, { ip })).rejects.toMatchObject({
@@ -110,7 +110,7 @@ describe('password change throttling', () => {
   it('refuses further guesses of the current password after LOGIN_MAX_FAILURES wrong ones', async () => {
     const user = await h.core.users.create({ email: 'stolen@example.com', password: STRONG_PASSWORD });
     const guess = (currentPassword: string) =>
-      h.core.auth.changePassword(user.id, { currentPassword, newPassword: 'a brand new passphrase' });
+      h.core.passwords.change(user.id, { currentPassword, newPassword: 'a brand new passphrase' });
     for (let i = 0; i < 3; i++)
       await expect(guess(`guess number ${i}`)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     await expect(guess(STRONG_PASSWORD)).rejects.toMatchObject({ code: 'RATE_LIMITED' });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../src/core.js';
 import { DomainError } from '../src/errors.js';
-import { createTestCore } from '../src/testing/index.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { createTestCore, STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countingHasher, HOUR } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 // Each test uses its own IP so the (in-process) throttle of this file's core never carries over.
 describe('auth.login', () => {
@@ -39,7 +38,7 @@ describe('auth.login', () => {
     const [a, b] = [unknown as DomainError, wrong as DomainError];
     expect(a.code).toBe('INVALID_CREDENTIALS');
     expect(b.code).toBe('INVALID_CREDENTIALS');
-    expect(a.kind).toBe('UNAUTHORIZED');
+    expect(a.kind).toBe('unauthenticated');
     expect(a.message).toBe(b.message);
     expect(a.message).not.toMatch(/unknown@|known@|not the right one/);
   });
@@ -102,7 +101,7 @@ describe('login throttling with the default LOGIN_MAX_FAILURES (10)', () => {
       .login({ email: 'target@example.com', password: STRONG_PASSWORD }, { ip })
       .catch((error: unknown) => error);
     expect(limited).toBeInstanceOf(DomainError);
-    expect(limited).toMatchObject({ code: 'RATE_LIMITED', kind: 'TOO_MANY_REQUESTS' });
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED', kind: 'rate_limited' });
     const retryAfter = (limited as DomainError).retryAfterSeconds ?? 0;
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);

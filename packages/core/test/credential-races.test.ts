@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Core } from '../src/core.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
-import { createTestCore, RecordingMailer, truncateAll, workerDatabaseUrl } from '../src/testing/index.js';
-import { STRONG_PASSWORD } from './harness.js';
+import {
+  createTestCore,
+  RecordingMailer,
+  STRONG_PASSWORD,
+  truncateAll,
+  workerDatabaseUrl,
+} from '../src/testing/index.js';
 
 const NEW_PASSWORD = 'a completely different passphrase';
 
@@ -44,7 +49,7 @@ beforeAll(async () => {
     mailer: new RecordingMailer(),
   });
 });
-beforeEach(async () => truncateAll(core.orm));
+beforeEach(async () => truncateAll(core));
 afterAll(async () => core?.close());
 
 describe('a login that was verified before a concurrent credential change', () => {
@@ -56,7 +61,7 @@ describe('a login that was verified before a concurrent credential change', () =
       { ip: '10.9.0.1' },
     );
     await gate.reached; // verified, now re-hashing the old password
-    await core.auth.changePassword(user.id, { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
+    await core.passwords.change(user.id, { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
     gate.release();
 
     await expect(login).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
@@ -89,14 +94,14 @@ describe('password change', () => {
     const mailer = new RecordingMailer();
     const withMail = await createTestCore(workerDatabaseUrl(inject('templateUrl')), { mailer });
     try {
-      await withMail.auth.requestPasswordReset({ email: 'reset@example.com' });
+      await withMail.passwords.requestReset({ email: 'reset@example.com' });
       const token = mailer.lastTokenFor('reset@example.com');
-      await core.auth.changePassword(user.id, {
+      await core.passwords.change(user.id, {
         currentPassword: STRONG_PASSWORD,
         newPassword: NEW_PASSWORD,
       });
       await expect(
-        withMail.auth.resetPassword({ token, newPassword: 'yet another good passphrase' }),
+        withMail.passwords.reset({ token, newPassword: 'yet another good passphrase' }),
       ).rejects.toMatchObject({
         code: 'INVALID_TOKEN',
       });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { sha256Hex, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 const NEW_PASSWORD = 'a completely different passphrase';
 
 describe('nothing the services return contains a secret (runtime)', () => {
@@ -20,7 +20,7 @@ describe('nothing the services return contains a secret (runtime)', () => {
     const login = await h.core.auth.login({ email: admin.email, password: STRONG_PASSWORD });
     tokens.push(login.token);
     keep(login.user);
-    const api = await h.core.auth.generateApiToken(admin.id, { actorId: admin.id });
+    const api = await h.core.apiTokens.generate(admin.id, { actorId: admin.id });
     tokens.push(api.token);
     const issued = await h.core.invites.create({ email: 'new@example.com' }, { actorId: admin.id });
     tokens.push(issued.token);
@@ -30,7 +30,7 @@ describe('nothing the services return contains a secret (runtime)', () => {
     keep(resent.invite);
     keep(await h.core.invites.preview(resent.token));
     const accepted = keep(await h.core.invites.accept({ token: resent.token, password: NEW_PASSWORD }));
-    await h.core.auth.requestPasswordReset({ email: admin.email });
+    await h.core.passwords.requestReset({ email: admin.email });
     tokens.push(h.mailer.lastTokenFor(admin.email));
     keep(await h.core.auth.authenticateSession(login.token));
     keep(await h.core.auth.authenticateApiToken(api.token));
@@ -58,8 +58,8 @@ describe('nothing the services return contains a secret (runtime)', () => {
 
   it('errors do not carry secrets either', async () => {
     const user = await h.core.users.create({ email: 'err@example.com', password: STRONG_PASSWORD });
-    const error = (await h.core.auth
-      .changePassword(user.id, { currentPassword: 'wrong current pw', newPassword: NEW_PASSWORD })
+    const error = (await h.core.passwords
+      .change(user.id, { currentPassword: 'wrong current pw', newPassword: NEW_PASSWORD })
       .catch((caught: unknown) => caught)) as Error;
     const weak = (await h.core.users
       .create({ email: 'weak@example.com', password: 'password123' })

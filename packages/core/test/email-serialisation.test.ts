@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { insertUserRow } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('one decision per email at a time', () => {
   it('refuses an invite for an email that became a user while the invite was being made', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, outcomes, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('users.createFirstAdmin (bootstrap)', () => {
   it('creates the admin of an empty installation, normalising the email', async () => {

@@ -3,20 +3,12 @@ import type { Core } from '../src/core.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
 import { DomainError } from '../src/errors.js';
 import { newId } from '../src/ids.js';
-import type { Harness } from './harness.js';
-import { STRONG_PASSWORD } from './harness.js';
+import { STRONG_PASSWORD, sql, type TestCoreHarness } from '../src/testing/index.js';
+
+export { sql, warmPool } from '../src/testing/index.js';
 
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
-
-/** Raw SQL on the harness database, outside any service (for checking what is really stored). */
-export async function sql<T = Record<string, unknown>>(
-  core: Core,
-  query: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  return core.orm.em.fork().getConnection().execute<T[]>(query, params);
-}
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -58,7 +50,7 @@ export async function countRows(core: Core, table: string, where = 'true', param
 }
 
 /** Creates an admin with a password; the usual actor of admin operations in tests. */
-export async function makeAdmin(h: Harness, email = 'admin@example.com') {
+export async function makeAdmin(h: TestCoreHarness, email = 'admin@example.com') {
   return h.core.users.create({ email, password: STRONG_PASSWORD, role: 'admin' });
 }
 
@@ -94,29 +86,6 @@ export function hashParams(base64Hash: string): { logN: number; r: number; p: nu
   const raw = Buffer.from(base64Hash, 'base64');
   if (raw.subarray(0, 6).toString('latin1') !== 'scrypt') throw new Error('not a scrypt-kdf hash');
   return { logN: raw.readUInt8(7), r: raw.readUInt32BE(8), p: raw.readUInt32BE(12) };
-}
-
-/**
- * Opens `count` pooled connections at once (each held in a transaction until all are open), so a
- * race that follows really runs in parallel instead of queueing behind slow connection set-up.
- * A barrier, not a sleep: it waits only for the connections themselves.
- */
-export async function warmPool(core: Core, count = 20): Promise<void> {
-  let arrived = 0;
-  let release!: () => void;
-  const allArrived = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await Promise.all(
-    Array.from({ length: count }, () =>
-      core.orm.em.fork().transactional(async (em) => {
-        await em.execute('select 1');
-        arrived += 1;
-        if (arrived === count) release();
-        await allArrived;
-      }),
-    ),
-  );
 }
 
 /**

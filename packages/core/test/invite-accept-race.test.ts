@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, makeAdmin, outcomes, sql, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('invites.accept race (Rule 2, Rule 9)', () => {
   it('of 25 concurrent accepts of one token exactly one succeeds, the rest get INVITE_ACCEPTED', async () => {

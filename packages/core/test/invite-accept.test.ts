@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptInviteInput } from '../src/schemas.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, HOUR, insertUserRow, makeAdmin, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 const inviteRow = async (id: string) => {
   const [row] = await sql<Record<string, unknown>>(h.core, 'select * from invite where id = ?', [id]);
@@ -64,7 +64,7 @@ describe('invites.accept (Rule 2)', () => {
     await h.core.invites.accept({ token: issued.token, password: STRONG_PASSWORD });
     await expect(
       h.core.invites.accept({ token: issued.token, password: STRONG_PASSWORD }),
-    ).rejects.toMatchObject({ code: 'INVITE_ACCEPTED', kind: 'CONFLICT' });
+    ).rejects.toMatchObject({ code: 'INVITE_ACCEPTED', kind: 'conflict' });
     expect(await countRows(h.core, 'user')).toBe(1);
   });
 

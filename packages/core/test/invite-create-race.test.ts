@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useHarness } from './harness.js';
+import { useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, makeAdmin, outcomes, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('invites.create race (Rule 1 under concurrency)', () => {
   it('10 concurrent invites of one email make one invite row; every call succeeds', async () => {

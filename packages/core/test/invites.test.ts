@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, HOUR, makeAdmin, sha256Hex, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 const inviteRow = async (id: string) => {
   const [row] = await sql<Record<string, unknown>>(h.core, 'select * from invite where id = ?', [id]);
@@ -47,7 +47,7 @@ describe('invites.create (Rule 1)', () => {
     await h.core.users.create({ email: 'member@example.com' });
     await expect(
       h.core.invites.create({ email: 'Member@Example.com' }, { actorId: admin.id }),
-    ).rejects.toMatchObject({ code: 'EMAIL_TAKEN', kind: 'CONFLICT' });
+    ).rejects.toMatchObject({ code: 'EMAIL_TAKEN', kind: 'conflict' });
     expect(await countRows(h.core, 'invite')).toBe(0);
     expect(await auditRows(h.core, 'invite.created')).toHaveLength(0);
     expect(h.mailer.sent).toHaveLength(0);

@@ -3,11 +3,10 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../src/core.js';
 import { createMailer, createSmtpMailer, createStdoutMailer } from '../src/mail/mailer.js';
-import { createTestCore } from '../src/testing/index.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { createTestCore, STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { countRows } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 interface Received {
   from: string | undefined;
@@ -166,7 +165,7 @@ describe('SMTP mailer against a real SMTP server', () => {
       expect(bodyText(invite?.raw ?? '')).toContain(issued.acceptUrl);
 
       await core.users.create({ email: 'smtp-user@example.com', password: STRONG_PASSWORD });
-      await core.auth.requestPasswordReset({ email: 'smtp-user@example.com' });
+      await core.passwords.requestReset({ email: 'smtp-user@example.com' });
       // The reset mail goes out after the answer (its timing must not reveal the account).
       await vi.waitFor(() => expect(smtp.received.at(-1)?.to).toEqual(['smtp-user@example.com']), {
         timeout: 10_000,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from '../src/password-policy.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { countRows } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 const WEAK: [string, string][] = [
   ['7 characters', 'abcdefg'],
@@ -51,7 +51,7 @@ describe('WEAK_PASSWORD wherever a password is set', () => {
   it.each(WEAK)('users.create refuses %s and writes no row', async (_, password) => {
     await expect(h.core.users.create({ email: 'weak@example.com', password })).rejects.toMatchObject({
       code: 'WEAK_PASSWORD',
-      kind: 'BAD_REQUEST',
+      kind: 'invalid',
     });
     expect(await countRows(h.core, 'user')).toBe(0);
   });
@@ -79,7 +79,7 @@ describe('WEAK_PASSWORD wherever a password is set', () => {
     const user = await h.core.users.create({ email: 'changer@example.com', password: STRONG_PASSWORD });
     for (const newPassword of ['short', 'password123', 'qwertyuiop', 'x'.repeat(257), 'changer-2026-pw']) {
       await expect(
-        h.core.auth.changePassword(user.id, { currentPassword: STRONG_PASSWORD, newPassword }),
+        h.core.passwords.change(user.id, { currentPassword: STRONG_PASSWORD, newPassword }),
       ).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
     }
     await expect(
@@ -89,10 +89,10 @@ describe('WEAK_PASSWORD wherever a password is set', () => {
 
   it('auth.resetPassword refuses weak new passwords', async () => {
     const user = await h.core.users.create({ email: 'resetter@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
     for (const newPassword of ['short', 'password123', 'qwertyuiop', 'x'.repeat(257), 'resetter-pass-1']) {
-      await expect(h.core.auth.resetPassword({ token, newPassword })).rejects.toMatchObject({
+      await expect(h.core.passwords.reset({ token, newPassword })).rejects.toMatchObject({
         code: 'WEAK_PASSWORD',
       });
     }
@@ -109,11 +109,11 @@ describe('WEAK_PASSWORD wherever a password is set', () => {
     });
     const user = await h.core.users.create({ email: 'huge-change@example.com', password: STRONG_PASSWORD });
     await expect(
-      h.core.auth.changePassword(user.id, { currentPassword: STRONG_PASSWORD, newPassword: huge }),
+      h.core.passwords.change(user.id, { currentPassword: STRONG_PASSWORD, newPassword: huge }),
     ).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     await expect(
-      h.core.auth.resetPassword({ token: h.mailer.lastTokenFor(user.email), newPassword: huge }),
+      h.core.passwords.reset({ token: h.mailer.lastTokenFor(user.email), newPassword: huge }),
     ).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
   });
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../src/core.js';
 import { createPasswordHasher } from '../src/crypto/password-hasher.js';
-import { createTestCore } from '../src/testing/index.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { createTestCore, STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, hashParams, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 const storedHash = async (id: string) => {
   const [row] = await sql<{ password_hash: string }>(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, MINUTE, sha256Hex, sql, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 const NEW_PASSWORD = 'a completely different passphrase';
 
 async function userWithSessions(email: string) {
@@ -14,7 +14,7 @@ async function userWithSessions(email: string) {
 
 describe('auth.requestPasswordReset', () => {
   it('answers { ok: true } for an unknown email and sends nothing, stores nothing', async () => {
-    await expect(h.core.auth.requestPasswordReset({ email: 'ghost@example.com' })).resolves.toEqual({
+    await expect(h.core.passwords.requestReset({ email: 'ghost@example.com' })).resolves.toEqual({
       ok: true,
     });
     expect(h.mailer.sent).toHaveLength(0);
@@ -23,7 +23,7 @@ describe('auth.requestPasswordReset', () => {
 
   it('sends one mail with a /reset-password?token=ghr_… link to a user, storing only its hash', async () => {
     const user = await h.core.users.create({ email: 'forgot@example.com', password: STRONG_PASSWORD });
-    await expect(h.core.auth.requestPasswordReset({ email: ' Forgot@Example.com ' })).resolves.toEqual({
+    await expect(h.core.passwords.requestReset({ email: ' Forgot@Example.com ' })).resolves.toEqual({
       ok: true,
     });
     expect(h.mailer.sent).toHaveLength(1);
@@ -45,7 +45,7 @@ describe('auth.requestPasswordReset', () => {
   it('still answers { ok: true } when the mail cannot be sent', async () => {
     await h.core.users.create({ email: 'mailfail@example.com', password: STRONG_PASSWORD });
     h.mailer.failNext();
-    await expect(h.core.auth.requestPasswordReset({ email: 'mailfail@example.com' })).resolves.toEqual({
+    await expect(h.core.passwords.requestReset({ email: 'mailfail@example.com' })).resolves.toEqual({
       ok: true,
     });
     expect(h.mailer.sent).toHaveLength(0);
@@ -55,11 +55,11 @@ describe('auth.requestPasswordReset', () => {
 describe('auth.resetPassword', () => {
   it('works once: sets the new password, ends every session, audits; a second use is INVALID_TOKEN', async () => {
     const { user, sessions } = await userWithSessions('reset@example.com');
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
 
     await expect(
-      h.core.auth.resetPassword({ token, newPassword: NEW_PASSWORD }, { ip: '198.51.100.7' }),
+      h.core.passwords.reset({ token, newPassword: NEW_PASSWORD }, { ip: '198.51.100.7' }),
     ).resolves.toEqual({ ok: true });
 
     for (const session of sessions) expect(await h.core.auth.authenticateSession(session.token)).toBeNull();
@@ -72,8 +72,8 @@ describe('auth.resetPassword', () => {
     ).resolves.toMatchObject({ user: { id: user.id } });
 
     await expect(
-      h.core.auth.resetPassword({ token, newPassword: 'yet another passphrase' }),
-    ).rejects.toMatchObject({ code: 'INVALID_TOKEN', kind: 'BAD_REQUEST' });
+      h.core.passwords.reset({ token, newPassword: 'yet another passphrase' }),
+    ).rejects.toMatchObject({ code: 'INVALID_TOKEN', kind: 'invalid' });
     await expect(
       h.core.auth.login({ email: user.email, password: NEW_PASSWORD }, { ip: '10.6.1.2' }),
     ).resolves.toBeDefined();
@@ -84,10 +84,10 @@ describe('auth.resetPassword', () => {
 
   it('expires after 60 minutes', async () => {
     const user = await h.core.users.create({ email: 'slow@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
     h.clock.advance(60 * MINUTE);
-    await expect(h.core.auth.resetPassword({ token, newPassword: NEW_PASSWORD })).rejects.toMatchObject({
+    await expect(h.core.passwords.reset({ token, newPassword: NEW_PASSWORD })).rejects.toMatchObject({
       code: 'INVALID_TOKEN',
     });
     await expect(
@@ -97,44 +97,44 @@ describe('auth.resetPassword', () => {
 
   it('still works just before 60 minutes', async () => {
     const user = await h.core.users.create({ email: 'quick@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     h.clock.advance(60 * MINUTE - 1000);
     await expect(
-      h.core.auth.resetPassword({ token: h.mailer.lastTokenFor(user.email), newPassword: NEW_PASSWORD }),
+      h.core.passwords.reset({ token: h.mailer.lastTokenFor(user.email), newPassword: NEW_PASSWORD }),
     ).resolves.toEqual({ ok: true });
   });
 
   it('a weak new password is WEAK_PASSWORD and leaves the token usable', async () => {
     const { user, sessions } = await userWithSessions('weak-reset@example.com');
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
-    await expect(h.core.auth.resetPassword({ token, newPassword: 'password123' })).rejects.toMatchObject({
+    await expect(h.core.passwords.reset({ token, newPassword: 'password123' })).rejects.toMatchObject({
       code: 'WEAK_PASSWORD',
     });
     // Nothing happened: sessions still valid, no audit row.
     expect(await h.core.auth.authenticateSession(sessions[0]?.token ?? '')).not.toBeNull();
     expect(await auditRows(h.core, 'auth.password_reset')).toHaveLength(0);
-    await expect(h.core.auth.resetPassword({ token, newPassword: NEW_PASSWORD })).resolves.toEqual({
+    await expect(h.core.passwords.reset({ token, newPassword: NEW_PASSWORD })).resolves.toEqual({
       ok: true,
     });
   });
 
   it('using one link kills the user’s other outstanding links', async () => {
     const user = await h.core.users.create({ email: 'two-links@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const first = h.mailer.lastTokenFor(user.email);
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const second = h.mailer.lastTokenFor(user.email);
     expect(second).not.toBe(first);
-    await h.core.auth.resetPassword({ token: second, newPassword: NEW_PASSWORD });
+    await h.core.passwords.reset({ token: second, newPassword: NEW_PASSWORD });
     await expect(
-      h.core.auth.resetPassword({ token: first, newPassword: 'an attacker passphrase' }),
+      h.core.passwords.reset({ token: first, newPassword: 'an attacker passphrase' }),
     ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
   it('refuses unknown and malformed tokens, and tokens of another kind', async () => {
     for (const token of [`ghr_${'A'.repeat(43)}`, 'garbage', `ghi_${'A'.repeat(43)}`]) {
-      await expect(h.core.auth.resetPassword({ token, newPassword: NEW_PASSWORD })).rejects.toMatchObject({
+      await expect(h.core.passwords.reset({ token, newPassword: NEW_PASSWORD })).rejects.toMatchObject({
         code: 'INVALID_TOKEN',
       });
     }
@@ -142,12 +142,12 @@ describe('auth.resetPassword', () => {
 
   it('of concurrent uses of one token, exactly one succeeds', async () => {
     const user = await h.core.users.create({ email: 'race-reset@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
     await warmPool(h.core, 10);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
-        h.core.auth.resetPassword({ token, newPassword: `${NEW_PASSWORD} ${i}` }),
+        h.core.passwords.reset({ token, newPassword: `${NEW_PASSWORD} ${i}` }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

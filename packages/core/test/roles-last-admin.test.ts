@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { can } from '../src/policy.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
-import { auditRows, countRows, makeAdmin, outcomes, warmPool } from './helpers.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
+import { auditRows, countRows, makeAdmin, outcomes, sql, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 const activeAdmins = () => countRows(h.core, 'user', `role = 'admin' and deleted_at is null`);
 
@@ -12,7 +12,7 @@ describe('roles and the last admin (Rule 7)', () => {
     const admin = await makeAdmin(h);
     await expect(h.core.users.update({ id: admin.id, role: 'member' })).rejects.toMatchObject({
       code: 'LAST_ADMIN',
-      kind: 'CONFLICT',
+      kind: 'conflict',
     });
     expect((await h.core.users.get(admin.id)).role).toBe('admin');
   });
@@ -66,7 +66,7 @@ describe('roles and the last admin (Rule 7)', () => {
       expect(await activeAdmins()).toBe(1);
       expect(await auditRows(h.core, 'user.role_changed')).toHaveLength(1);
       // Leave a clean slate for the next round: remove everyone.
-      await h.core.orm.em.fork().getConnection().execute('truncate table "user", audit_event cascade');
+      await sql(h.core, 'truncate table "user", audit_event cascade');
     }
   });
 

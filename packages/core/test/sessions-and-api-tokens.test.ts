@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, dumpAllTables, HOUR, MINUTE, sha256Hex, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 const NEW_PASSWORD = 'a completely different passphrase';
 
 async function signedIn(email: string, ip = '10.7.0.1') {
@@ -20,9 +20,9 @@ describe('secrets: prefixes, 256 bits, stored only as SHA-256', () => {
       role: 'admin',
     });
     const session = (await h.core.auth.login({ email: admin.email, password: STRONG_PASSWORD })).token;
-    const api = (await h.core.auth.generateApiToken(admin.id)).token;
+    const api = (await h.core.apiTokens.generate(admin.id)).token;
     const invite = (await h.core.invites.create({ email: 'inv@example.com' })).token;
-    await h.core.auth.requestPasswordReset({ email: admin.email });
+    await h.core.passwords.requestReset({ email: admin.email });
     const reset = h.mailer.lastTokenFor(admin.email);
 
     const expectations: [string, string][] = [
@@ -89,7 +89,9 @@ describe('sessions', () => {
       { email: user.email, password: STRONG_PASSWORD },
       { ip: '10.7.0.2' },
     );
-    await expect(h.core.auth.logout(login.sessionId, { actorId: user.id, ip: '10.7.0.1' })).resolves.toEqual({
+    await expect(
+      h.core.sessions.logout(login.sessionId, { actorId: user.id, ip: '10.7.0.1' }),
+    ).resolves.toEqual({
       ok: true,
     });
     expect(await h.core.auth.authenticateSession(login.token)).toBeNull();
@@ -97,7 +99,7 @@ describe('sessions', () => {
     const [audit] = await auditRows(h.core, 'auth.logout');
     expect(audit).toMatchObject({ actor_id: user.id, ip: '10.7.0.1', target_id: user.id });
     // Logging out an ended session is harmless and not audited again.
-    await expect(h.core.auth.logout(login.sessionId)).resolves.toEqual({ ok: true });
+    await expect(h.core.sessions.logout(login.sessionId)).resolves.toEqual({ ok: true });
     expect(await auditRows(h.core, 'auth.logout')).toHaveLength(1);
   });
 
@@ -108,10 +110,22 @@ describe('sessions', () => {
       { ip: '10.7.0.3' },
     );
     const bystander = await signedIn('bystander@example.com');
-    expect(await h.core.auth.endAllSessions(user.id)).toBe(2);
+    expect(await h.core.sessions.endAll(user.id)).toBe(2);
     expect(await h.core.auth.authenticateSession(login.token)).toBeNull();
     expect(await h.core.auth.authenticateSession(second.token)).toBeNull();
     expect(await h.core.auth.authenticateSession(bystander.login.token)).not.toBeNull();
+  });
+
+  it('lastSeenAt follows use of the session, written at most once a minute', async () => {
+    const { user, login } = await signedIn('seen@example.com');
+    const lastSeen = async () => (await h.core.sessions.list(user.id))[0]?.lastSeenAt;
+    expect(await lastSeen()).toBe('2026-01-01T00:00:00.000Z');
+    h.clock.advance(30_000);
+    await h.core.auth.authenticateSession(login.token);
+    expect(await lastSeen()).toBe('2026-01-01T00:00:00.000Z');
+    h.clock.advance(MINUTE);
+    await h.core.auth.authenticateSession(login.token);
+    expect(await lastSeen()).toBe('2026-01-01T00:01:30.000Z');
   });
 });
 
@@ -129,7 +143,7 @@ describe('auth.changePassword', () => {
     const bystander = await signedIn('someone-else@example.com');
 
     await expect(
-      h.core.auth.changePassword(
+      h.core.passwords.change(
         user.id,
         { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD },
         { actorId: user.id, ip: '10.7.1.1', sessionId: login.sessionId },
@@ -154,7 +168,7 @@ describe('auth.changePassword', () => {
 
   it('without a sessionId (e.g. by API token) ends every session', async () => {
     const { user, login } = await signedIn('change-all@example.com');
-    await h.core.auth.changePassword(user.id, {
+    await h.core.passwords.change(user.id, {
       currentPassword: STRONG_PASSWORD,
       newPassword: NEW_PASSWORD,
     });
@@ -168,7 +182,7 @@ describe('auth.changePassword', () => {
       { ip: '10.7.2.2' },
     );
     await expect(
-      h.core.auth.changePassword(
+      h.core.passwords.change(
         user.id,
         { currentPassword: 'not my password', newPassword: NEW_PASSWORD },
         { sessionId: login.sessionId },
@@ -184,10 +198,10 @@ describe('auth.changePassword', () => {
   it('refuses a user without a password with INVALID_CREDENTIALS, an unknown user with NOT_FOUND', async () => {
     const user = await h.core.users.create({ email: 'pwless@example.com' });
     await expect(
-      h.core.auth.changePassword(user.id, { currentPassword: 'anything at all', newPassword: NEW_PASSWORD }),
+      h.core.passwords.change(user.id, { currentPassword: 'anything at all', newPassword: NEW_PASSWORD }),
     ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     await expect(
-      h.core.auth.changePassword(newId('user'), { currentPassword: 'anything', newPassword: NEW_PASSWORD }),
+      h.core.passwords.change(newId('user'), { currentPassword: 'anything', newPassword: NEW_PASSWORD }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -195,7 +209,7 @@ describe('auth.changePassword', () => {
 describe('API tokens', () => {
   it('generate: shown once, authenticates as the user, prefix in the user DTO, audited', async () => {
     const { user } = await signedIn('machine@example.com');
-    const generated = await h.core.auth.generateApiToken(user.id, { actorId: user.id, ip: '10.7.3.1' });
+    const generated = await h.core.apiTokens.generate(user.id, { actorId: user.id, ip: '10.7.3.1' });
     expect(generated.token).toMatch(/^gha_[A-Za-z0-9_-]{43}$/);
     expect(generated.token.startsWith(generated.prefix)).toBe(true);
     expect(generated.createdAt).toBe('2026-01-01T00:00:00.000Z');
@@ -213,7 +227,7 @@ describe('API tokens', () => {
 
   it('records last use at most once a minute', async () => {
     const { user } = await signedIn('lastused@example.com');
-    const { token } = await h.core.auth.generateApiToken(user.id);
+    const { token } = await h.core.apiTokens.generate(user.id);
     const lastUsed = async () => {
       const [row] = await sql<{ api_token_last_used_at: string | null }>(
         h.core,
@@ -235,8 +249,8 @@ describe('API tokens', () => {
 
   it('generating again kills the first token', async () => {
     const { user } = await signedIn('rotate@example.com');
-    const first = await h.core.auth.generateApiToken(user.id);
-    const second = await h.core.auth.generateApiToken(user.id);
+    const first = await h.core.apiTokens.generate(user.id);
+    const second = await h.core.apiTokens.generate(user.id);
     expect(second.token).not.toBe(first.token);
     expect(await h.core.auth.authenticateApiToken(first.token)).toBeNull();
     expect((await h.core.auth.authenticateApiToken(second.token))?.user.id).toBe(user.id);
@@ -245,13 +259,13 @@ describe('API tokens', () => {
 
   it('revoke ends the token, clears the prefix, is audited once, and is harmless twice', async () => {
     const { user } = await signedIn('revoke@example.com');
-    const { token } = await h.core.auth.generateApiToken(user.id);
-    await expect(h.core.auth.revokeApiToken(user.id, { actorId: user.id, ip: '10.7.4.1' })).resolves.toEqual({
+    const { token } = await h.core.apiTokens.generate(user.id);
+    await expect(h.core.apiTokens.revoke(user.id, { actorId: user.id, ip: '10.7.4.1' })).resolves.toEqual({
       ok: true,
     });
     expect(await h.core.auth.authenticateApiToken(token)).toBeNull();
     expect((await h.core.users.get(user.id)).apiTokenPrefix).toBeNull();
-    await expect(h.core.auth.revokeApiToken(user.id)).resolves.toEqual({ ok: true });
+    await expect(h.core.apiTokens.revoke(user.id)).resolves.toEqual({ ok: true });
     const audits = await auditRows(h.core, 'api_token.revoked');
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actor_id: user.id, ip: '10.7.4.1' });
@@ -265,8 +279,8 @@ describe('API tokens', () => {
   });
 
   it('generate and revoke for an unknown user are NOT_FOUND', async () => {
-    await expect(h.core.auth.generateApiToken(newId('user'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(h.core.auth.revokeApiToken(newId('user'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(h.core.apiTokens.generate(newId('user'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(h.core.apiTokens.revoke(newId('user'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -277,16 +291,16 @@ describe('purging dead credentials', () => {
       { email: 'purge@example.com', password: STRONG_PASSWORD },
       { ip: '10.7.0.1' },
     );
-    await h.core.auth.requestPasswordReset({ email: 'purge@example.com' });
+    await h.core.passwords.requestReset({ email: 'purge@example.com' });
     h.clock.advance(169 * HOUR);
     const fresh = await h.core.auth.login(
       { email: 'purge@example.com', password: STRONG_PASSWORD },
       { ip: '10.7.0.1' },
     );
 
-    expect(await h.core.auth.purgeExpired()).toEqual({ sessions: 1, passwordResets: 1 });
+    expect(await h.core.purgeExpired()).toEqual({ sessions: 1, passwordResets: 1 });
     expect(await h.core.auth.authenticateSession(fresh.token)).toMatchObject({ user: { id: user.id } });
     expect(await h.core.auth.authenticateSession(old.token)).toBeNull();
-    expect(await h.core.auth.purgeExpired()).toEqual({ sessions: 0, passwordResets: 0 });
+    expect(await h.core.purgeExpired()).toEqual({ sessions: 0, passwordResets: 0 });
   });
 });

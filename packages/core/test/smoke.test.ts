@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('smoke', () => {
   it('creates and lists a user, invites and accepts', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, makeAdmin, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('soft delete (Rule 8)', () => {
   it('removes the user from lists and get, ends sessions and API token, frees the email', async () => {
@@ -10,7 +10,7 @@ describe('soft delete (Rule 8)', () => {
     const user = await h.core.users.create({ email: 'leaver@example.com', password: STRONG_PASSWORD });
     const one = await h.core.auth.login({ email: user.email, password: STRONG_PASSWORD }, { ip: '10.0.0.1' });
     const two = await h.core.auth.login({ email: user.email, password: STRONG_PASSWORD }, { ip: '10.0.0.2' });
-    const apiToken = await h.core.auth.generateApiToken(user.id, { actorId: user.id });
+    const apiToken = await h.core.apiTokens.generate(user.id, { actorId: user.id });
     expect(await h.core.auth.authenticateApiToken(apiToken.token)).not.toBeNull();
 
     await expect(h.core.users.delete(user.id, { actorId: admin.id, ip: '192.0.2.1' })).resolves.toEqual({
@@ -69,20 +69,20 @@ describe('soft delete (Rule 8)', () => {
     await expect(h.core.users.update({ id: user.id, firstName: 'Ghost' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(h.core.auth.generateApiToken(user.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(h.core.apiTokens.generate(user.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await auditRows(h.core, 'user.deleted')).toHaveLength(1);
   });
 
   it('a password reset link of a deleted user no longer works and none is sent after deletion', async () => {
     const user = await h.core.users.create({ email: 'reset-gone@example.com', password: STRONG_PASSWORD });
-    await h.core.auth.requestPasswordReset({ email: user.email });
+    await h.core.passwords.requestReset({ email: user.email });
     const token = h.mailer.lastTokenFor(user.email);
     await h.core.users.delete(user.id);
     await expect(
-      h.core.auth.resetPassword({ token, newPassword: 'a brand new passphrase' }),
+      h.core.passwords.reset({ token, newPassword: 'a brand new passphrase' }),
     ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
     h.mailer.clear();
-    await expect(h.core.auth.requestPasswordReset({ email: user.email })).resolves.toEqual({ ok: true });
+    await expect(h.core.passwords.requestReset({ email: user.email })).resolves.toEqual({ ok: true });
     expect(h.mailer.sent).toHaveLength(0);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, outcomes, warmPool } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('users.create race', () => {
   it('of 25 concurrent creates of one email, exactly one wins and 24 get EMAIL_TAKEN', async () => {

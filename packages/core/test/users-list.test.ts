@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/pagination.js';
-import { useHarness } from './harness.js';
+import { useTestCore } from '../src/testing/index.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('users.list', () => {
   it('lists newest first with every field present, without deleted users', async () => {
@@ -115,7 +115,7 @@ describe('users.list', () => {
     ]) {
       await expect(h.core.users.list({ cursor })).rejects.toMatchObject({
         code: 'INVALID_CURSOR',
-        kind: 'BAD_REQUEST',
+        kind: 'invalid',
       });
     }
   });

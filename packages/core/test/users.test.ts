@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
-import { STRONG_PASSWORD, useHarness } from './harness.js';
+import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
 import { auditRows, countRows, makeAdmin, sql } from './helpers.js';
 
-const h = useHarness();
+const h = useTestCore();
 
 describe('users: email normalisation', () => {
   it('trims and lower-cases the email on create and stores it that way', async () => {
@@ -46,7 +46,7 @@ describe('users: unique email among active users', () => {
     await h.core.users.create({ email: 'dup@example.com', password: STRONG_PASSWORD });
     await expect(h.core.users.create({ email: 'dup@example.com' })).rejects.toMatchObject({
       code: 'EMAIL_TAKEN',
-      kind: 'CONFLICT',
+      kind: 'conflict',
     });
     await expect(h.core.users.create({ email: ' DUP@Example.com' })).rejects.toMatchObject({
       code: 'EMAIL_TAKEN',

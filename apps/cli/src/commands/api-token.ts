@@ -36,7 +36,7 @@ Examples:
     .action(async (ref: string, _options: unknown, command: Command) => {
       await ctx.withCore(command, async (core) => {
         const user = await resolveUser(core, ref);
-        const generated = await core.auth.generateApiToken(user.id, CLI_META);
+        const generated = await core.apiTokens.generate(user.id, CLI_META);
         ctx.note(
           `New API token for ${user.email} (${user.id}), prefix ${generated.prefix}` +
             (user.apiTokenPrefix ? `; the previous token (${user.apiTokenPrefix}…) no longer works.` : '.'),
@@ -64,7 +64,7 @@ Examples:
           ctx.out(`${user.email} (${user.id}) has no API token; nothing changed.`);
           return;
         }
-        await core.auth.revokeApiToken(user.id, CLI_META);
+        await core.apiTokens.revoke(user.id, CLI_META);
         ctx.out(`Revoked the API token ${user.apiTokenPrefix}… of ${user.email} (${user.id}).`);
       });
     });

@@ -7,8 +7,8 @@ import {
   type Role,
 } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
-import { CLI_META, type CommandContext, openInviteIds, parseInteger } from '../context.js';
-import { publicInvite, shellQuote, shortDate, table } from '../format.js';
+import { CLI_META, type CommandContext, parseInteger } from '../context.js';
+import { shellQuote, shortDate, table } from '../format.js';
 import { importInvites } from '../import-invites.js';
 
 /**
@@ -46,7 +46,7 @@ export function invitesTable(invites: InviteDto[]): string {
 function printIssued(ctx: CommandContext, issued: IssuedInvite, sendEmail: boolean, json: boolean): void {
   if (json) {
     ctx.json({
-      invite: publicInvite(issued.invite),
+      invite: issued.invite,
       acceptUrl: issued.acceptUrl,
       emailSent: issued.emailSent,
     });
@@ -104,7 +104,6 @@ Examples:
       ) => {
         const sendEmail = sendsEmail(options);
         await ctx.withCore(command, async (core) => {
-          const before = await openInviteIds(core, options.email);
           const issued = await core.invites.create(
             { email: options.email, role: options.role, sendEmail },
             CLI_META,
@@ -112,7 +111,7 @@ Examples:
           if (!options.json) {
             const { invite } = issued;
             ctx.out(
-              before.has(invite.id)
+              issued.reused
                 ? `Reused the open invite ${invite.id} for ${invite.email}: role ${invite.role}, new link and expiry (the previous link no longer works).`
                 : `Created invite ${invite.id} for ${invite.email} with role ${invite.role}.`,
             );
@@ -159,7 +158,6 @@ Examples:
             json: Boolean(options.json),
             noun: 'invite',
             onLaterPage: Boolean(options.cursor),
-            toJson: publicInvite,
             table: invitesTable,
             nextCommand: next,
           });

@@ -1,4 +1,3 @@
-import { migrate, pendingMigrations } from '@gatehouse/core';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { shortDate } from '../format.js';
@@ -26,12 +25,7 @@ Examples:
         command,
         async (core) => {
           if (options.status) {
-            const executed = await core.orm.getMigrator().getExecutedMigrations();
-            const pending = await pendingMigrations(core.orm);
-            const applied = executed.map((row) => ({
-              name: row.name,
-              executedAt: row.executed_at ? new Date(row.executed_at).toISOString() : null,
-            }));
+            const { applied, pending } = await core.migrations.status();
             if (options.json) {
               ctx.json({ applied, pending });
               return;
@@ -48,7 +42,7 @@ Examples:
             }
             return;
           }
-          const applied = await migrate(core.orm);
+          const applied = await core.migrations.up();
           if (applied.length === 0) {
             ctx.out('Already up to date.');
             return;

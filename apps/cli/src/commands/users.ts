@@ -1,7 +1,7 @@
 import { ROLES, type Role, schemas, type UserDto } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, CliError, type CommandContext, parseInteger, resolveUser } from '../context.js';
-import { publicUser, shellQuote, shortDate, table } from '../format.js';
+import { shellQuote, shortDate, table } from '../format.js';
 
 const roleOption = (flags: string, description: string) => new Option(flags, description).choices(ROLES);
 
@@ -76,7 +76,6 @@ Examples:
             json: Boolean(options.json),
             noun: 'user',
             onLaterPage: Boolean(options.cursor),
-            toJson: publicUser,
             table: usersTable,
             nextCommand: next,
           });
@@ -142,7 +141,7 @@ Examples:
             CLI_META,
           );
           if (options.json) {
-            ctx.json(publicUser(user));
+            ctx.json(user);
             return;
           }
           ctx.out(`Created user ${user.email} (${user.id}) with role ${user.role}.`);

@@ -17,9 +17,9 @@ export const apiTokenRouter = router({
   /** Replaces the token; the plaintext is in this response only. */
   generate: authedProcedure
     .input(schemas.apiTokenInput)
-    .mutation(({ ctx, input }) => ctx.core.auth.generateApiToken(targetUser(ctx, input.userId), metaOf(ctx))),
+    .mutation(({ ctx, input }) => ctx.core.apiTokens.generate(targetUser(ctx, input.userId), metaOf(ctx))),
 
   revoke: authedProcedure
     .input(schemas.apiTokenInput)
-    .mutation(({ ctx, input }) => ctx.core.auth.revokeApiToken(targetUser(ctx, input.userId), metaOf(ctx))),
+    .mutation(({ ctx, input }) => ctx.core.apiTokens.revoke(targetUser(ctx, input.userId), metaOf(ctx))),
 });

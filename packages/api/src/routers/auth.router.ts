@@ -11,14 +11,14 @@ export const authRouter = router({
 
   /** Ends the current session (a no-op for API-token callers) and clears the cookie. */
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal.sessionId) await ctx.core.auth.logout(ctx.principal.sessionId, metaOf(ctx));
+    if (ctx.principal.sessionId) await ctx.core.sessions.logout(ctx.principal.sessionId, metaOf(ctx));
     ctx.sessionCookie.clear();
     return { ok: true as const };
   }),
 
   /** "Sign out everywhere": ends every session of the caller, this one included. */
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
-    const ended = await ctx.core.auth.endAllSessions(ctx.principal.user.id, metaOf(ctx));
+    const ended = await ctx.core.sessions.endAll(ctx.principal.user.id, metaOf(ctx));
     ctx.sessionCookie.clear();
     return { ok: true as const, ended };
   }),
@@ -27,19 +27,19 @@ export const authRouter = router({
 
   /** Where the caller is signed in; `current` marks this browser. */
   sessions: authedProcedure.query(({ ctx }) =>
-    ctx.core.auth.listSessions(ctx.principal.user.id, ctx.principal.sessionId),
+    ctx.core.sessions.list(ctx.principal.user.id, ctx.principal.sessionId),
   ),
 
   /** Ends one of the caller's sessions; ending the current one also clears the cookie. */
   revokeSession: authedProcedure.input(schemas.userIdInput).mutation(async ({ ctx, input }) => {
-    const result = await ctx.core.auth.revokeSession(ctx.principal.user.id, input.id, metaOf(ctx));
+    const result = await ctx.core.sessions.revoke(ctx.principal.user.id, input.id, metaOf(ctx));
     if (input.id === ctx.principal.sessionId) ctx.sessionCookie.clear();
     return result;
   }),
 
   /** Ends every other session of the user; this one stays signed in. */
   changePassword: authedProcedure.input(schemas.changePasswordInput).mutation(({ ctx, input }) =>
-    ctx.core.auth.changePassword(ctx.principal.user.id, input, {
+    ctx.core.passwords.change(ctx.principal.user.id, input, {
       ...metaOf(ctx),
       sessionId: ctx.principal.sessionId,
     }),
@@ -48,9 +48,9 @@ export const authRouter = router({
   /** Always `{ ok: true }`, so it cannot tell whether an account exists. */
   requestPasswordReset: publicProcedure
     .input(schemas.requestPasswordResetInput)
-    .mutation(({ ctx, input }) => ctx.core.auth.requestPasswordReset(input)),
+    .mutation(({ ctx, input }) => ctx.core.passwords.requestReset(input)),
 
   resetPassword: publicProcedure
     .input(schemas.resetPasswordInput)
-    .mutation(({ ctx, input }) => ctx.core.auth.resetPassword(input, metaOf(ctx))),
+    .mutation(({ ctx, input }) => ctx.core.passwords.reset(input, metaOf(ctx))),
 });

@@ -1,5 +1,4 @@
 import { DomainError, schemas } from '@gatehouse/core';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { metaOf, publicProcedure, router } from '../trpc/trpc.js';
 
@@ -26,7 +25,7 @@ export const setupRouter = router({
         metaOf(ctx),
       );
       ctx.firstAdminSetup.consume();
-      if (!user) throw new TRPCError({ code: 'CONFLICT', message: 'Gatehouse already has an admin' });
+      if (!user) throw new DomainError('ALREADY_SET_UP', 'Gatehouse already has an admin');
       const session = await ctx.core.auth.startSession(user.id, { ...metaOf(ctx), actorId: user.id });
       ctx.sessionCookie.set(session.token, session.expiresAt);
       return { user: session.user };

@@ -1,6 +1,57 @@
-import { DomainError } from '@gatehouse/core';
-import { TRPCError } from '@trpc/server';
+import { type DomainCode, DomainError, type ErrorKind } from '@gatehouse/core';
+import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+
+/** The one place where a kind of domain failure becomes a tRPC code (and so an HTTP status). */
+const TRPC_CODE_OF: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
+  invalid: 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+  not_found: 'NOT_FOUND',
+  unauthenticated: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  rate_limited: 'TOO_MANY_REQUESTS',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+
+/** Codes of failures that happen before or around a procedure (transport, framework). */
+export type TransportErrorCode =
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METHOD_NOT_SUPPORTED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'CONFLICT'
+  | 'TIMEOUT'
+  | 'INTERNAL';
+
+/**
+ * Every `domainCode` a client can see in `error.data.domainCode`: a closed union, so clients
+ * narrow on it without casts.
+ */
+export type ErrorCode = DomainCode | TransportErrorCode;
+
+/** The code of a tRPC error raised without a domain cause (by tRPC itself, or the API's guards). */
+const CODE_OF_TRPC: Record<TRPC_ERROR_CODE_KEY, ErrorCode> = {
+  PARSE_ERROR: 'INVALID_INPUT',
+  BAD_REQUEST: 'INVALID_INPUT',
+  UNPROCESSABLE_CONTENT: 'INVALID_INPUT',
+  PRECONDITION_FAILED: 'INVALID_INPUT',
+  PRECONDITION_REQUIRED: 'INVALID_INPUT',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  PAYMENT_REQUIRED: 'FORBIDDEN',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'BUSY',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  TIMEOUT: 'TIMEOUT',
+  GATEWAY_TIMEOUT: 'TIMEOUT',
+  CLIENT_CLOSED_REQUEST: 'TIMEOUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL',
+  NOT_IMPLEMENTED: 'INTERNAL',
+  BAD_GATEWAY: 'INTERNAL',
+};
 
 /**
  * The one place where failures become transport errors. Domain errors keep their code as
@@ -13,45 +64,33 @@ export function toTRPCError(error: unknown): TRPCError | null {
     return error;
   }
   if (error instanceof DomainError)
-    return new TRPCError({ code: error.kind, message: error.message, cause: error });
+    return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
   if (error instanceof ZodError)
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
   return null;
 }
 
-/** Domain code for the errors the API raises itself (auth, policy) and for plain tRPC errors. */
-export function domainCodeOf(error: TRPCError): string {
+/** The `domainCode` of an error on its way out. */
+export function domainCodeOf(error: TRPCError): ErrorCode {
   if (error.cause instanceof DomainError) return error.cause.code;
   if (error.cause instanceof ZodError) return 'INVALID_INPUT';
-  switch (error.code) {
-    case 'UNAUTHORIZED':
-      return 'UNAUTHENTICATED';
-    case 'FORBIDDEN':
-      return 'FORBIDDEN';
-    case 'NOT_FOUND':
-      return 'NOT_FOUND';
-    case 'BAD_REQUEST':
-    case 'PARSE_ERROR':
-      return 'INVALID_INPUT';
-    case 'TOO_MANY_REQUESTS':
-      return 'RATE_LIMITED';
-    case 'PAYLOAD_TOO_LARGE':
-      return 'PAYLOAD_TOO_LARGE';
-    case 'METHOD_NOT_SUPPORTED':
-      return 'METHOD_NOT_SUPPORTED';
-    case 'INTERNAL_SERVER_ERROR':
-      return 'INTERNAL';
-    default:
-      return error.code;
-  }
+  return CODE_OF_TRPC[error.code];
 }
 
-export const unauthenticated = () =>
-  new TRPCError({
-    code: 'UNAUTHORIZED',
-    message: 'Sign in first',
-    cause: new DomainError('UNAUTHENTICATED', 'Sign in first'),
-  });
+/** Seconds a rate-limited caller should wait (the largest among a batch's errors), for Retry-After. */
+export function retryAfterSeconds(errors: readonly TRPCError[]): number | undefined {
+  let seconds: number | undefined;
+  for (const error of errors) {
+    const wait = error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined;
+    if (wait && (seconds === undefined || wait > seconds)) seconds = wait;
+  }
+  return seconds;
+}
 
-export const forbidden = (message = 'Your role does not allow this') =>
-  new TRPCError({ code: 'FORBIDDEN', message, cause: new DomainError('FORBIDDEN', message) });
+/** Raises a domain failure from the API's own guards, through the same mapping as core's errors. */
+export const domainFailure = (code: DomainCode, message: string): TRPCError =>
+  toTRPCError(new DomainError(code, message)) as TRPCError;
+
+export const unauthenticated = () => domainFailure('UNAUTHENTICATED', 'Sign in first');
+
+export const forbidden = (message = 'Your role does not allow this') => domainFailure('FORBIDDEN', message);

@@ -1,5 +1,5 @@
-import { can, isDatabaseError, type Permission, type Principal, withForkedContext } from '@gatehouse/core';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { can, isDatabaseError, type Permission, type Principal } from '@gatehouse/core';
+import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
 import { domainCodeOf, forbidden, toTRPCError, unauthenticated } from './errors.js';
@@ -30,11 +30,11 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Base of every procedure: each call gets its own forked EntityManager (one HTTP batch carries
- * many calls; they must not share a unit of work), and every failure is mapped to a TRPCError.
+ * Base of every procedure: every failure is mapped to a TRPCError. (Each core use-case runs in its
+ * own unit of work, so the calls of one batched HTTP request never share one.)
  */
-const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const result = await withForkedContext(ctx.core.orm, () => next());
+const baseProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
   if (!result.ok) {
     const mapped = toTRPCError(result.error);
     if (mapped && mapped !== result.error) throw mapped;
@@ -49,11 +49,7 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
  */
 const csrfGuard = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation' && ctx.principal?.via !== 'apiToken' && !ctx.sameOrigin) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: 'Cross-origin request refused',
-      cause: forbidden().cause,
-    });
+    throw forbidden('Cross-origin request refused');
   }
   return next();
 });

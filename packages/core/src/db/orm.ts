@@ -1,5 +1,5 @@
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options, PostgreSqlDriver, RequestContext } from '@mikro-orm/postgresql';
+import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { entities } from '../entities/index.js';
 import { migrationsList } from './migrations/index.js';
 
@@ -33,27 +33,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
   };
 }
 
-/** Connects to PostgreSQL. Does not touch the schema: call `migrate` for that. */
+/** Connects to PostgreSQL. Does not touch the schema (see migrations-api.ts). */
 export async function connectOrm(clientUrl: string, overrides: Partial<Options> = {}): Promise<Orm> {
   return MikroORM.init(ormOptions(clientUrl, overrides));
-}
-
-/** Applies every committed migration that has not run yet. Never generates or syncs schema. */
-export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((migration) => migration.name);
-}
-
-/** Lists migrations that are committed but not applied. */
-export async function pendingMigrations(orm: Orm): Promise<string[]> {
-  const pending = await orm.getMigrator().getPendingMigrations();
-  return pending.map((migration) => migration.name);
-}
-
-/**
- * Runs `fn` with its own forked EntityManager as the ambient context, so concurrent calls (e.g. the
- * procedures of one batched HTTP request) never share an identity map or unit of work.
- */
-export function withForkedContext<T>(orm: Orm, fn: () => Promise<T>): Promise<T> {
-  return RequestContext.create(orm.em.fork(), fn);
 }

@@ -1,11 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { AUDIT_ACTIONS } from '../audit-actions.js';
+import { createdAtColumn, idColumn } from './columns.js';
 
 export const AuditEventSchema = defineEntity({
   name: 'AuditEvent',
   tableName: 'audit_event',
   properties: {
-    id: p.string().primary().length(40),
+    ...idColumn,
     action: p.enum([...AUDIT_ACTIONS]).index('audit_event_action_index'),
     // No foreign key: the trail outlives whatever it talks about.
     actorId: p.string().length(40).nullable().index('audit_event_actor_id_index'),
@@ -13,7 +14,7 @@ export const AuditEventSchema = defineEntity({
     targetId: p.string().length(40).nullable(),
     ip: p.string().length(64).nullable(),
     metadata: p.json<Record<string, unknown>>().nullable(),
-    createdAt: p.datetime(),
+    ...createdAtColumn,
   },
 });
 

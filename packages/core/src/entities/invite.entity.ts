@@ -1,11 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { ROLES } from '../roles.js';
+import { idColumn, timestampColumns } from './columns.js';
 
 export const InviteSchema = defineEntity({
   name: 'Invite',
   tableName: 'invite',
   properties: {
-    id: p.string().primary().length(40),
+    ...idColumn,
     userEmail: p.string().length(320),
     role: p.enum([...ROLES]).default('member'),
     accepted: p.boolean().default(false),
@@ -16,8 +17,7 @@ export const InviteSchema = defineEntity({
     invitedBy: p.string().length(40).nullable(),
     revokedAt: p.datetime().nullable(),
     metadata: p.json<Record<string, unknown>>().nullable(),
-    createdAt: p.datetime(),
-    updatedAt: p.datetime(),
+    ...timestampColumns,
   },
   indexes: [{ properties: ['userEmail'], name: 'invite_user_email_index' }],
   uniques: [

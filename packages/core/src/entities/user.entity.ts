@@ -1,11 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { ROLES } from '../roles.js';
+import { idColumn, timestampColumns } from './columns.js';
 
 export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'user',
   properties: {
-    id: p.string().primary().length(40),
+    ...idColumn,
     // Always stored trimmed and lower-cased (see normalizeEmail); unique among non-deleted users
     // through a partial index created in the migration.
     email: p.string().length(320),
@@ -20,11 +21,12 @@ export const UserSchema = defineEntity({
     apiTokenCreatedAt: p.datetime().nullable(),
     apiTokenLastUsedAt: p.datetime().nullable(),
     metadata: p.json<Record<string, unknown>>().nullable(),
-    createdAt: p.datetime(),
-    updatedAt: p.datetime(),
+    ...timestampColumns,
     deletedAt: p.datetime().nullable(),
     lastLoginAt: p.datetime().nullable(),
   },
+  // Soft-deleted users are gone for every query unless a query turns this filter off by name.
+  filters: { notDeleted: { name: 'notDeleted', cond: { deletedAt: null }, default: true } },
   indexes: [{ properties: ['apiTokenHash'], name: 'user_api_token_hash_index' }],
   uniques: [
     {

@@ -16,7 +16,7 @@ export interface AuditEntry {
 
 /** The audit trail: appended inside the transaction of the change it describes, read by admins. */
 export class AuditLog {
-  constructor(private readonly deps: Pick<ServiceDeps, 'orm' | 'clock'>) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'db' | 'clock'>) {}
 
   /** Adds the event to `em`'s unit of work, so it commits (or rolls back) with the change. */
   record(em: EntityManager, meta: RequestMeta, entry: AuditEntry): void {
@@ -35,7 +35,7 @@ export class AuditLog {
   async list(input?: ListAuditInput): Promise<Page<AuditEventDto>> {
     const { action, actorId, limit, cursor } = listAuditInput.parse(input);
     const before = decodeCursor(cursor, ID_PREFIXES.auditEvent);
-    const em = this.deps.orm.em.fork();
+    const em = this.deps.db.read();
     const rows = await em.find(
       AuditEventSchema,
       {

@@ -2,13 +2,13 @@ import type { Clock } from '../clock.js';
 import type { GatehouseConfig } from '../config.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { TokenGenerator } from '../crypto/tokens.js';
-import type { Orm } from '../db/orm.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
 
 /** What every service is built from; assembled once by `createCore`. */
 export interface ServiceDeps {
-  orm: Orm;
+  db: UnitOfWork;
   config: GatehouseConfig;
   clock: Clock;
   tokens: TokenGenerator;

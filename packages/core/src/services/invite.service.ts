@@ -2,18 +2,20 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { HOUR_MS } from '../clock.js';
 import { hashToken, hasTokenShape } from '../crypto/tokens.js';
+import { isUniqueViolation } from '../db/errors.js';
 import {
   type CountedPage,
   type InviteDto,
-  type InviteStatus,
   inviteStatus,
   toInviteDto,
   toUserDto,
   type UserDto,
 } from '../dto.js';
+import { normalizeEmail } from '../email.js';
 import { type Invite, InviteSchema, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { ID_PREFIXES, newId } from '../ids.js';
+import type { InviteStatus } from '../invite-status.js';
 import { inviteMessage } from '../mail/messages.js';
 import { decodeCursor, likeContains, toPage } from '../pagination.js';
 import { assertStrongPassword } from '../password-policy.js';
@@ -30,7 +32,6 @@ import {
   resendInviteInput,
 } from '../schemas.js';
 import type { AuditLog } from './audit-log.js';
-import { isUniqueViolation } from './db-errors.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { lockEmail } from './email-lock.js';
 import { insertUser } from './user.service.js';
@@ -41,6 +42,8 @@ export interface IssuedInvite {
   token: string;
   acceptUrl: string;
   emailSent: boolean;
+  /** True when an open invite for the email was renewed (its old link is dead) rather than created. */
+  reused: boolean;
 }
 
 export interface InvitePreview {
@@ -67,9 +70,9 @@ export class InviteService {
     const { email, role, sendEmail } = createInviteInput.parse(input);
     const token = this.deps.tokens.generate('invite');
     const issue = () =>
-      this.deps.orm.em.fork().transactional(async (em) => {
+      this.deps.db.transaction(async (em) => {
         await lockEmail(em, email);
-        if (await em.count(UserSchema, { email, deletedAt: null })) {
+        if (await em.count(UserSchema, { email })) {
           throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
         }
         const now = this.deps.clock.now();
@@ -98,25 +101,25 @@ export class InviteService {
           metadata: { email, role, reused: Boolean(open) },
         });
         await em.flush();
-        return invite;
+        return { invite, reused: Boolean(open) };
       });
-    let invite: Invite;
+    let issued: { invite: Invite; reused: boolean };
     try {
-      invite = await issue();
+      issued = await issue();
     } catch (error) {
       // Two admins invited the same email at once: the other insert won, so reuse its invite,
       // exactly as if the calls had run one after the other.
       if (!isUniqueViolation(error, 'invite_open_email_unique')) throw error;
-      invite = await issue();
+      issued = await issue();
     }
-    return this.deliver(invite, token, sendEmail);
+    return this.deliver(issued.invite, token, sendEmail, issued.reused);
   }
 
   /** New token and expiry; the old token stops working at once. Works on expired invites. */
   async resend(input: ResendInviteInput, meta: RequestMeta = {}): Promise<IssuedInvite> {
     const { id, sendEmail } = resendInviteInput.parse(input);
     const token = this.deps.tokens.generate('invite');
-    const invite = await this.deps.orm.em.fork().transactional(async (em) => {
+    const invite = await this.deps.db.transaction(async (em) => {
       // Email lock before row lock, the order every use-case takes them in (no deadlocks).
       const peek = await em.findOne(InviteSchema, { id });
       if (!peek) throw notFound('Invite');
@@ -126,7 +129,7 @@ export class InviteService {
       if (found.revokedAt) {
         throw new DomainError('INVITE_REVOKED', 'This invite has been revoked; create a new one');
       }
-      if (await em.count(UserSchema, { email: found.userEmail, deletedAt: null })) {
+      if (await em.count(UserSchema, { email: found.userEmail })) {
         throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
       }
       this.renew(found, token, this.deps.clock.now());
@@ -134,13 +137,13 @@ export class InviteService {
       await em.flush();
       return found;
     });
-    return this.deliver(invite, token, sendEmail);
+    return this.deliver(invite, token, sendEmail, true);
   }
 
   /** Revoking twice is harmless; revoking an accepted invite is refused. */
   async revoke(id: string, meta: RequestMeta = {}): Promise<{ id: string; revoked: true }> {
     idSchema.parse(id);
-    return this.deps.orm.em.fork().transactional(async (em) => {
+    return this.deps.db.transaction(async (em) => {
       const invite = await this.lockInvite(em, id);
       if (invite.accepted) throw new DomainError('INVITE_ACCEPTED', 'This invite has already been accepted');
       if (!invite.revokedAt) {
@@ -155,9 +158,17 @@ export class InviteService {
 
   async get(id: string): Promise<InviteDto> {
     idSchema.parse(id);
-    const invite = await this.deps.orm.em.fork().findOne(InviteSchema, { id });
+    const invite = await this.deps.db.read().findOne(InviteSchema, { id });
     if (!invite) throw notFound('Invite');
     return toInviteDto(invite, this.deps.clock.now());
+  }
+
+  /** The open (pending or expired) invite for `email`, the one `create` would reuse, or null. */
+  async findOpen(email: string): Promise<InviteDto | null> {
+    const invite = await this.deps.db
+      .read()
+      .findOne(InviteSchema, { userEmail: normalizeEmail(email), accepted: false, revokedAt: null });
+    return invite ? toInviteDto(invite, this.deps.clock.now()) : null;
   }
 
   /** Newest first; `status` is derived from the columns at query time. */
@@ -169,7 +180,7 @@ export class InviteService {
       ...(status ? statusFilter(status, now) : {}),
       ...(q ? { userEmail: { $ilike: likeContains(q) } } : {}),
     };
-    const em = this.deps.orm.em.fork();
+    const em = this.deps.db.read();
     const [rows, total] = await Promise.all([
       em.find(InviteSchema, before ? { $and: [where, { id: { $lt: before } }] } : where, {
         orderBy: { id: 'desc' },
@@ -183,7 +194,7 @@ export class InviteService {
 
   /** Read-only, so mail link scanners can open it. Only an unknown token is an error. */
   async preview(token: string): Promise<InvitePreview> {
-    const invite = await this.findByToken(this.deps.orm.em.fork(), token);
+    const invite = await this.findByToken(this.deps.db.read(), token);
     return {
       email: invite.userEmail,
       role: invite.role,
@@ -199,7 +210,7 @@ export class InviteService {
    */
   async accept(input: AcceptInviteInput, meta: RequestMeta = {}): Promise<{ user: UserDto }> {
     const { token, password, firstName, lastName } = acceptInviteInput.parse(input);
-    const em = this.deps.orm.em.fork();
+    const em = this.deps.db.read();
     const invite = await this.findByToken(em, token);
     this.assertPending(invite);
     assertStrongPassword(password, invite.userEmail);
@@ -295,7 +306,12 @@ export class InviteService {
   }
 
   /** After commit: send the mail if asked. A failed send never undoes the invite; the result says. */
-  private async deliver(invite: Invite, token: string, sendEmail: boolean): Promise<IssuedInvite> {
+  private async deliver(
+    invite: Invite,
+    token: string,
+    sendEmail: boolean,
+    reused: boolean,
+  ): Promise<IssuedInvite> {
     const acceptUrl = `${this.deps.config.publicUrl}/accept-invite?token=${encodeURIComponent(token)}`;
     let emailSent = false;
     if (sendEmail) {
@@ -308,7 +324,7 @@ export class InviteService {
         this.deps.onWarning(`invite mail for ${invite.id} could not be sent`, error);
       }
     }
-    return { invite: toInviteDto(invite, this.deps.clock.now()), token, acceptUrl, emailSent };
+    return { invite: toInviteDto(invite, this.deps.clock.now()), token, acceptUrl, emailSent, reused };
   }
 }
 

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { isUniqueViolation } from '../db/errors.js';
 import { type CountedPage, toUserDto, type UserDto } from '../dto.js';
 import { normalizeEmail } from '../email.js';
 import { InviteSchema, type User, UserSchema } from '../entities/index.js';
@@ -18,7 +19,6 @@ import {
   updateUserInput,
 } from '../schemas.js';
 import type { AuditLog } from './audit-log.js';
-import { isUniqueViolation } from './db-errors.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { lockEmail } from './email-lock.js';
 import { SessionStore } from './session-store.js';
@@ -37,7 +37,7 @@ export class UserService {
     if (data.password !== undefined) assertStrongPassword(data.password, data.email);
     const passwordHash = data.password === undefined ? null : await this.deps.hasher.hash(data.password);
     try {
-      return await this.deps.orm.em.fork().transactional(async (em) => {
+      return await this.deps.db.transaction(async (em) => {
         await lockEmail(em, data.email);
         const now = this.deps.clock.now();
         const user = insertUser(em, now, { ...data, passwordHash });
@@ -72,15 +72,13 @@ export class UserService {
 
   async get(id: string): Promise<UserDto> {
     idSchema.parse(id);
-    const user = await this.deps.orm.em.fork().findOne(UserSchema, { id, deletedAt: null });
+    const user = await this.deps.db.read().findOne(UserSchema, { id });
     if (!user) throw notFound('User');
     return toUserDto(user);
   }
 
   async findByEmail(email: string): Promise<UserDto | null> {
-    const user = await this.deps.orm.em
-      .fork()
-      .findOne(UserSchema, { email: normalizeEmail(email), deletedAt: null });
+    const user = await this.deps.db.read().findOne(UserSchema, { email: normalizeEmail(email) });
     return user ? toUserDto(user) : null;
   }
 
@@ -88,7 +86,7 @@ export class UserService {
   async list(input?: ListUsersInput): Promise<CountedPage<UserDto>> {
     const { q, role, limit, cursor } = listUsersInput.parse(input);
     const before = decodeCursor(cursor, ID_PREFIXES.user);
-    const where: FilterQuery<User> = { deletedAt: null };
+    const where: FilterQuery<User> = {};
     if (role) where.role = role;
     if (q) {
       const pattern = likeContains(q);
@@ -98,7 +96,7 @@ export class UserService {
         { lastName: { $ilike: pattern } },
       ];
     }
-    const em = this.deps.orm.em.fork();
+    const em = this.deps.db.read();
     const [rows, total] = await Promise.all([
       em.find(UserSchema, before ? { $and: [where, { id: { $lt: before } }] } : where, {
         orderBy: { id: 'desc' },
@@ -112,7 +110,7 @@ export class UserService {
 
   async update(input: UpdateUserInput, meta: RequestMeta = {}): Promise<UserDto> {
     const data = updateUserInput.parse(input);
-    return this.deps.orm.em.fork().transactional(async (em) => {
+    return this.deps.db.transaction(async (em) => {
       const user = await lockUser(em, data.id, { guardAdmins: data.role !== undefined });
       const changed: string[] = [];
       for (const field of ['firstName', 'lastName', 'metadata'] as const) {
@@ -149,7 +147,7 @@ export class UserService {
   /** Soft delete: the row stays for the audit trail; sessions and API token end; the email is free again. */
   async delete(id: string, meta: RequestMeta = {}): Promise<{ id: string; deleted: true }> {
     idSchema.parse(id);
-    return this.deps.orm.em.fork().transactional(async (em) => {
+    return this.deps.db.transaction(async (em) => {
       const user = await lockUser(em, id, { guardAdmins: true });
       if (user.role === 'admin') await assertNotLastAdmin(em, user.id, 'delete');
       const now = this.deps.clock.now();
@@ -172,7 +170,7 @@ export class UserService {
   }
 
   async countAdmins(): Promise<number> {
-    return this.deps.orm.em.fork().count(UserSchema, { role: 'admin', deletedAt: null });
+    return this.deps.db.read().count(UserSchema, { role: 'admin' });
   }
 
   /**
@@ -187,7 +185,7 @@ export class UserService {
     assertStrongPassword(input.password, data.email);
     const passwordHash = await this.deps.hasher.hash(input.password);
     try {
-      return await this.deps.orm.em.fork().transactional(async (em) => {
+      return await this.deps.db.transaction(async (em) => {
         await em
           .getConnection()
           .execute(
@@ -196,7 +194,7 @@ export class UserService {
             'all',
             em.getTransactionContext(),
           );
-        if ((await em.count(UserSchema, { role: 'admin', deletedAt: null })) > 0) return null;
+        if ((await em.count(UserSchema, { role: 'admin' })) > 0) return null;
         await lockEmail(em, data.email);
         const user = insertUser(em, this.deps.clock.now(), { ...data, passwordHash });
         this.audit.record(em, meta, {
@@ -251,15 +249,11 @@ async function lockUser(em: EntityManager, id: string, options: { guardAdmins: b
   if (options.guardAdmins) {
     await em.find(
       UserSchema,
-      { role: 'admin', deletedAt: null },
+      { role: 'admin' },
       { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, fields: ['id'] },
     );
   }
-  const user = await em.findOne(
-    UserSchema,
-    { id, deletedAt: null },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-  );
+  const user = await em.findOne(UserSchema, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!user) throw notFound('User');
   return user;
 }
@@ -269,7 +263,7 @@ async function assertNotLastAdmin(
   userId: string,
   what: 'demote' | 'delete',
 ): Promise<void> {
-  const others = await em.count(UserSchema, { role: 'admin', deletedAt: null, id: { $ne: userId } });
+  const others = await em.count(UserSchema, { role: 'admin', id: { $ne: userId } });
   if (others === 0) {
     throw new DomainError('LAST_ADMIN', `Cannot ${what} the last admin: promote another user to admin first`);
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../db/embedded-postgres.js';
-import { connectOrm, migrate } from '../db/orm.js';
+import { createMigrations } from '../db/migrations-api.js';
+import { connectOrm } from '../db/orm.js';
 
 export interface TestDatabases {
   /** URL of the migrated template; worker databases are copies named `<template>_w<n>`. */
@@ -40,7 +41,7 @@ export async function setupTestDatabases(options: { workers: number }): Promise<
   const templateUrl = withDatabase(serverUrl, template);
   const orm = await connectOrm(templateUrl);
   try {
-    await migrate(orm);
+    await createMigrations(orm).up();
   } finally {
     await orm.close();
   }

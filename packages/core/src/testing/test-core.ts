@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import { type GatehouseConfig, loadConfig } from '../config.js';
-import { type Core, type CreateCoreOptions, createCore } from '../core.js';
-import { connectOrm, type Orm } from '../db/orm.js';
+import { type Core, type CreateCoreOptions, createCore, ormOf } from '../core.js';
 
 /** Config for tests: cheap scrypt (logN 10) and nothing read from the real environment. */
 export function testConfig(overrides: Record<string, string> = {}): GatehouseConfig {
@@ -17,35 +16,58 @@ export function testConfig(overrides: Record<string, string> = {}): GatehouseCon
 /** A core on `databaseUrl` (already migrated), with the given ports. Close it in afterAll. */
 export async function createTestCore(
   databaseUrl: string,
-  options: Omit<CreateCoreOptions, 'orm' | 'databaseUrl'> & {
+  options: Omit<CreateCoreOptions, 'config' | 'databaseUrl'> & {
     clock?: Clock;
     env?: Record<string, string>;
   } = {},
 ): Promise<Core> {
-  const orm = await connectOrm(databaseUrl);
   const { env, ...rest } = options;
-  const core = await createCore({
+  return createCore({
     config: testConfig(env),
     migrate: false,
     onWarning: () => {},
     ...rest,
-    orm,
+    databaseUrl,
   });
-  return {
-    ...core,
-    async close() {
-      await core.close();
-      await orm.close();
-    },
-  };
 }
 
 const TABLES = ['audit_event', 'password_reset', 'session', 'invite', 'user'];
 
 /** Empties every table of the domain (not the migrations table). */
-export async function truncateAll(orm: Orm): Promise<void> {
-  await orm.em
-    .fork()
-    .getConnection()
-    .execute(`truncate table ${TABLES.map((table) => `"${table}"`).join(', ')} cascade`);
+export async function truncateAll(core: Core): Promise<void> {
+  await sql(core, `truncate table ${TABLES.map((table) => `"${table}"`).join(', ')} cascade`);
+}
+
+/** Raw SQL on the core's database, outside any service (to check what is really stored). */
+export async function sql<T = Record<string, unknown>>(
+  core: Core,
+  query: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return ormOf(core).em.fork().getConnection().execute<T[]>(query, params);
+}
+
+/**
+ * Opens `count` pooled connections at once (each held in a transaction until all are open), so a
+ * race that follows really runs in parallel instead of queueing behind slow connection set-up.
+ * A barrier, not a sleep: it waits only for the connections themselves.
+ */
+export async function warmPool(core: Core, count = 20): Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const allArrived = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      ormOf(core)
+        .em.fork()
+        .transactional(async (em) => {
+          await em.execute('select 1');
+          arrived += 1;
+          if (arrived === count) release();
+          await allArrived;
+        }),
+    ),
+  );
 }

@@ -1,4 +1,8 @@
 import { Migration20261126195251 } from './Migration20261126195251.js';
+import { Migration20261202011106 } from './Migration20261202011106.js';
 
 // Every committed migration, in order. Listed explicitly so the built server needs no file globbing.
-export const migrationsList = [{ name: 'Migration20261126195251', class: Migration20261126195251 }];
+export const migrationsList = [
+  { name: 'Migration20261126195251', class: Migration20261126195251 },
+  { name: 'Migration20261202011106', class: Migration20261202011106 },
+];

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 
   // Expired sessions and spent reset links can never authenticate again: clear them hourly.
   const purge = () =>
-    core.auth.purgeExpired().then(
+    core.purgeExpired().then(
       (purged) => log.debug(purged, 'purged expired credentials'),
       (error: unknown) => log.warn({ err: loggableError(error) }, 'purging expired credentials failed'),
     );
@@ -60,9 +60,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(
-    `Gatehouse failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+main().catch((error: unknown) => {
+  // One line that says what to do: config and embedded-database errors lead with it. What follows
+  // in their message (PostgreSQL's last log lines) is also in the debug log (LOG_LEVEL=debug).
+  const [headline] = (error instanceof Error ? error.message : String(error)).split('\n');
+  process.stderr.write(`Gatehouse failed to start: ${headline}\n`);
   process.exit(1);
 });

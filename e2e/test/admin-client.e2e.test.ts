@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { buildServer, FirstAdminSetup } from '@gatehouse/api/server';
+import { FirstAdminSetup } from '@gatehouse/api/server';
 import type { Core } from '@gatehouse/core';
 import { createTestCore, RecordingMailer, workerDatabaseUrl } from '@gatehouse/core/testing';
+import { buildServer } from '@gatehouse/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // The built admin client, served by the real server on a real database, driven in Debian's
 // Chromium. Skipped (and said so) where no Chromium is installed; .ci/run installs it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
 
 const freePort = () =>
@@ -36,7 +36,8 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
       mailer,
       env: { PUBLIC_URL: url },
     });
-    app = await buildServer({ core, adminClientDir: DIST, firstAdminSetup: firstRun.setup });
+    // The server serves @gatehouse/admin-client's build by default, as `pnpm start` does.
+    app = await buildServer({ core, firstAdminSetup: firstRun.setup });
     await app.listen({ host: '127.0.0.1', port });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useApiHarness } from './harness.js';
-import { useHttpServer } from './http-harness.js';
+import { useHttpServer, useServerCore } from './http-harness.js';
 
-const h = useApiHarness({ RATE_LIMIT_PER_MINUTE: '5' });
+const h = useServerCore({ RATE_LIMIT_PER_MINUTE: '5' });
 const http = useHttpServer(h);
 
 describe('general request ceiling per IP', () => {

@@ -1,11 +1,10 @@
 import type { Core } from '@gatehouse/core';
-import { createTestCore } from '@gatehouse/core/testing';
+import { createTestCore, sql } from '@gatehouse/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useApiHarness } from './harness.js';
-import { useHttpServer } from './http-harness.js';
+import { useHttpServer, useServerCore } from './http-harness.js';
 
 // A production-mode core on the same database, so an unexpected failure shows what production shows.
-const h = useApiHarness();
+const h = useServerCore();
 let production: Core;
 beforeAll(async () => {
   production = await createTestCore(h.databaseUrl, { env: { NODE_ENV: 'production' } });
@@ -17,8 +16,7 @@ const http = useHttpServer(h, { core: () => production });
 
 describe('an internal error in production', () => {
   it('returns 500 without message, stack or SQL, and logs it with the request id', async () => {
-    const connection = h.core.orm.em.fork().getConnection();
-    await connection.execute('alter table "invite" rename to "invite_moved_away"');
+    await sql(h.core, 'alter table "invite" rename to "invite_moved_away"');
     try {
       const input = encodeURIComponent(JSON.stringify({ token: `ghi_${'A'.repeat(43)}` }));
       const response = await fetch(`${http.url}/trpc/invites.preview?input=${input}`);
@@ -39,7 +37,7 @@ describe('an internal error in production', () => {
         path: 'invites.preview',
       });
     } finally {
-      await connection.execute('alter table "invite_moved_away" rename to "invite"');
+      await sql(h.core, 'alter table "invite_moved_away" rename to "invite"');
     }
   });
 });

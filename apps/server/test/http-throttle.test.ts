@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
-import { useHttpServer } from './http-harness.js';
+import { STRONG_PASSWORD, useHttpServer, useServerCore } from './http-harness.js';
 
-const h = useApiHarness({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_MINUTES: '15' });
+const h = useServerCore({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_MINUTES: '15' });
 const http = useHttpServer(h);
 
 const login = (email: string, password: string, ip?: string) =>

@@ -1,6 +1,6 @@
+import { FirstAdminSetup } from '@gatehouse/api/server';
 import type { Core } from '@gatehouse/core';
 import type { Logger } from 'pino';
-import { FirstAdminSetup } from '../setup/first-admin-setup.js';
 
 /**
  * Makes sure the installation can be administered: with ADMIN_EMAIL/ADMIN_PASSWORD, creates that

@@ -1,34 +1,37 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { type Core, DomainError, loggableError } from '@gatehouse/core';
+import { adminClientDir as builtAdminClientDir } from '@gatehouse/admin-client/build-dir';
+import {
+  type AppRouter,
+  allowedOrigins,
+  appRouter,
+  type FirstAdminSetup,
+  retryAfterSeconds,
+} from '@gatehouse/api/server';
+import { type Core, loggableError } from '@gatehouse/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type AppRouter, appRouter } from '../router.js';
-import type { FirstAdminSetup } from '../setup/first-admin-setup.js';
-import { allowedOrigins, createHttpContextFactory } from './http-context.js';
+import { createHttpContextFactory } from './http-context.js';
 import { createLogger } from './logger.js';
 
 export interface BuildServerOptions {
   core: Core;
   /** Defaults to a pino logger at config.logLevel with secrets redacted. */
   logger?: Logger;
-  /** Built admin client to serve at `/`; default `apps/admin-client/dist` of this workspace. */
+  /** Built admin client to serve at `/` (default: @gatehouse/admin-client's build); null serves none. */
   adminClientDir?: string | null;
   /** Present while waiting for the first admin (see FirstAdminSetup). */
   firstAdminSetup?: FirstAdminSetup | null;
   /** Largest accepted request body in bytes (default 1 MiB); larger gets 413. */
   bodyLimit?: number;
 }
-
-const defaultAdminClientDir = fileURLToPath(new URL('../../../../apps/admin-client/dist', import.meta.url));
 
 /**
  * Builds the HTTP server without listening: tRPC at /trpc, /healthz, /readyz and the admin client.
@@ -91,10 +94,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       createContext: createHttpContextFactory(core, options.firstAdminSetup ?? null),
       allowMethodOverride: false,
       responseMeta({ errors }) {
-        const limited = errors.find(
-          (error) => error.cause instanceof DomainError && error.cause.retryAfterSeconds,
-        );
-        const seconds = limited?.cause instanceof DomainError ? limited.cause.retryAfterSeconds : undefined;
+        const seconds = retryAfterSeconds(errors);
         return seconds ? { headers: { 'Retry-After': String(seconds) } } : {};
       },
       onError({ error, path, req }) {
@@ -105,8 +105,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  const adminClientDir =
-    options.adminClientDir === undefined ? defaultAdminClientDir : options.adminClientDir;
+  const adminClientDir = options.adminClientDir === undefined ? builtAdminClientDir : options.adminClientDir;
   if (adminClientDir && existsSync(path.join(adminClientDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: adminClientDir, wildcard: false });
     // Client-side routes (/accept-invite, /reset-password, /setup, …) all load the single page.

@@ -1,10 +1,16 @@
+import { createGatehouseClient } from '@gatehouse/api';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { createGatehouseClient } from '../src/client.js';
-import { STRONG_PASSWORD, useApiHarness } from './harness.js';
-import { APP_ORIGIN, browserLike, clientFor, useHttpServer } from './http-harness.js';
+import {
+  APP_ORIGIN,
+  browserLike,
+  clientFor,
+  STRONG_PASSWORD,
+  useHttpServer,
+  useServerCore,
+} from './http-harness.js';
 
-const h = useApiHarness();
+const h = useServerCore();
 const http = useHttpServer(h);
 
 async function adminInBrowser() {

@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createGatehouseClient } from '@gatehouse/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGatehouseClient } from '../src/client.js';
-import { STRONG_PASSWORD } from './harness.js';
-import { browserLike } from './http-harness.js';
+import { browserLike, STRONG_PASSWORD } from './http-harness.js';
 
 // Starts the built server exactly as the README does (`pnpm start` at the root), on a fresh
 // embedded PostgreSQL, and talks to it over HTTP.
@@ -23,6 +23,12 @@ const freePort = () =>
     });
   });
 
+/** The environment without DATABASE_URL: these tests start on embedded PostgreSQL. */
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  return inherited;
+}
+
 interface Started {
   child: ChildProcess;
   url: string;
@@ -31,10 +37,16 @@ interface Started {
 
 const running: { child: ChildProcess; dataDir: string }[] = [];
 
-async function start(env: Record<string, string>): Promise<Started> {
+/**
+ * Starts `pnpm start`'s command. `inCheckout` puts DATA_DIR inside the checkout, as the default
+ * `.data/` is: when CI runs from a clone in a 0700 folder as root, that is the case of issue 6.
+ */
+async function start(env: Record<string, string>, options: { inCheckout?: boolean } = {}): Promise<Started> {
   const port = await freePort();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-start-'));
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const dataDir = options.inCheckout
+    ? path.join(root, `.data-test-${randomBytes(4).toString('hex')}`)
+    : await mkdtemp(path.join(tmpdir(), 'gatehouse-start-'));
+  const inherited = withoutDatabaseUrl();
   const child = spawn('sh', ['-c', `exec ${startScript}`], {
     cwd: root,
     env: {
@@ -78,13 +90,22 @@ function stop(child: ChildProcess): Promise<number | null> {
 afterEach(async () => {
   for (const { child, dataDir } of running.splice(0)) {
     await stop(child);
+    // A cluster the postgres OS user could not keep inside DATA_DIR lives elsewhere; it says where.
+    const credentials = await readFile(path.join(dataDir, 'credentials.json'), 'utf8').then(
+      (text) => JSON.parse(text) as { clusterDir?: string },
+      () => ({}) as { clusterDir?: string },
+    );
+    if (credentials.clusterDir) await rm(credentials.clusterDir, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
   }
 });
 
-describe('the production start command', () => {
-  it('serves /readyz on embedded PostgreSQL and lets the ADMIN_EMAIL admin sign in; stops cleanly on SIGTERM', async () => {
-    const server = await start({ ADMIN_EMAIL: 'Boot@Example.com', ADMIN_PASSWORD: STRONG_PASSWORD });
+describe('the production start command', { timeout: 120_000 }, () => {
+  it('serves /readyz on embedded PostgreSQL kept under the checkout, lets the ADMIN_EMAIL admin sign in, stops cleanly on SIGTERM', async () => {
+    const server = await start(
+      { ADMIN_EMAIL: 'Boot@Example.com', ADMIN_PASSWORD: STRONG_PASSWORD },
+      { inCheckout: true },
+    );
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ok', db: 'up' });
 
     const client = createGatehouseClient({
@@ -118,5 +139,26 @@ describe('the production start command', () => {
       client.setup.createFirstAdmin.mutate({ token, email: 'second@example.com', password: STRONG_PASSWORD }),
     ).rejects.toMatchObject({ data: { domainCode: 'INVALID_TOKEN' } });
     expect(await client.setup.status.query()).toEqual({ needsSetup: false });
+  });
+
+  it('where embedded PostgreSQL cannot start, exits 1 with one line that says what to do', async () => {
+    // A data folder inside a regular file can never be made.
+    const blocker = path.join(await mkdtemp(path.join(tmpdir(), 'gatehouse-blocked-')), 'file');
+    await writeFile(blocker, '');
+    const child = spawn('sh', ['-c', `exec ${startScript}`], {
+      cwd: root,
+      env: { ...withoutDatabaseUrl(), DATA_DIR: path.join(blocker, 'data'), PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += String(chunk)));
+    child.stderr?.on('data', (chunk) => (output += String(chunk)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await rm(path.dirname(blocker), { recursive: true, force: true });
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Gatehouse failed to start: .*(DATA_DIR|DATABASE_URL)/);
+    expect(output).not.toMatch(/\n\s+at /);
   });
 });

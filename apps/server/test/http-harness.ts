@@ -1,11 +1,17 @@
 import { Writable } from 'node:stream';
+import { createGatehouseClient } from '@gatehouse/api';
 import type { Core } from '@gatehouse/core';
+import { type TestCoreHarness, useTestCore } from '@gatehouse/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { createGatehouseClient } from '../src/client.js';
-import { buildServer } from '../src/server/build-server.js';
-import { createLogger } from '../src/server/logger.js';
-import type { ApiHarness } from './harness.js';
+import { buildServer } from '../src/build-server.js';
+import { createLogger } from '../src/logger.js';
+
+export { STRONG_PASSWORD } from '@gatehouse/core/testing';
+
+/** core/testing's harness with the real clock (cookies and Retry-After are about real time). */
+export const useServerCore = (env: Record<string, string> = {}): TestCoreHarness =>
+  useTestCore({ env, realClock: true });
 
 /** Origin of PUBLIC_URL in the test configuration: cookie mutations must come from it. */
 export const APP_ORIGIN = 'http://gatehouse.test';
@@ -18,7 +24,7 @@ export interface HttpHarness {
 }
 
 /** Listens on a free port for the file's tests; closes afterwards. */
-export function useHttpServer(h: ApiHarness, options: { core?: () => Core } = {}): HttpHarness {
+export function useHttpServer(h: TestCoreHarness, options: { core?: () => Core } = {}): HttpHarness {
   const http = { logs: [] as string[] } as HttpHarness;
   beforeAll(async () => {
     const sink = new Writable({

@@ -1,0 +1,3 @@
+import { createGlobalSetup } from '@gatehouse/core/testing';
+
+export default createGlobalSetup({ workers: 2 });
