@@ -126,6 +126,28 @@ describe('typed client over real HTTP', () => {
     expect((await anonymous.auth.me.query()).id).toBe(user.id);
     expect((await anonymous.invites.preview.query({ token: issued.token })).status).toBe('accepted');
   });
+
+  // The domain's races are proven in core; this one shows the same holds end to end over HTTP.
+  it('of 25 concurrent accepts of one token from 25 browsers, one wins; the rest get 409 INVITE_ACCEPTED', async () => {
+    const { client } = await adminInBrowser();
+    const issued = await client.invites.create.mutate({ email: 'crowd@example.com', sendEmail: false });
+    const browsers = Array.from({ length: 25 }, () => browserLike({ origin: APP_ORIGIN }));
+    const results = await Promise.allSettled(
+      browsers.map((browser, i) =>
+        clientFor(http.url, browser).invites.accept.mutate({
+          token: issued.token,
+          password: STRONG_PASSWORD,
+          firstName: `n${i}`,
+        }),
+      ),
+    );
+    const losers = results.flatMap((r) => (r.status === 'rejected' ? [errorData(r.reason)] : []));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(losers).toHaveLength(24);
+    for (const data of losers) expect(data).toMatchObject({ httpStatus: 409, domainCode: 'INVITE_ACCEPTED' });
+    expect(browsers.filter((browser) => browser.state.cookie)).toHaveLength(1);
+    expect((await client.users.list.query({ q: 'crowd' })).total).toBe(1);
+  });
 });
 
 describe('HTTP edges', () => {

@@ -58,4 +58,26 @@ describe('invites.accept race (Rule 2, Rule 9)', () => {
       expect(users).toBe(0);
     }
   });
+
+  it('accept racing a resend: either the accept wins (resend refused) or the old token is dead', async () => {
+    const admin = await makeAdmin(h);
+    for (let round = 0; round < 5; round += 1) {
+      const email = `vs-resend${round}@example.com`;
+      const issued = await h.core.invites.create({ email, sendEmail: false });
+      await warmPool(h.core, 4);
+      const [accept, resend] = await Promise.allSettled([
+        h.core.invites.accept({ token: issued.token, password: STRONG_PASSWORD }),
+        h.core.invites.resend({ id: issued.invite.id, sendEmail: false }, { actorId: admin.id }),
+      ]);
+      const users = await countRows(h.core, 'user', 'email = ?', [email]);
+      if (accept.status === 'fulfilled') {
+        expect(resend).toMatchObject({ status: 'rejected', reason: { code: 'INVITE_ACCEPTED' } });
+        expect(users).toBe(1);
+      } else {
+        expect(resend.status).toBe('fulfilled');
+        expect(accept.reason).toMatchObject({ code: 'INVALID_TOKEN' });
+        expect(users).toBe(0);
+      }
+    }
+  });
 });
