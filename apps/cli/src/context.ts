@@ -9,7 +9,7 @@ import {
 } from '@gatehouse/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from './errors.js';
-import { plural } from './format.js';
+import { jsonText, plural } from './format.js';
 import { type CliIO, errorMessage, inquirerPrompts, type Prompts } from './io.js';
 
 export { CliError } from './errors.js';
@@ -45,7 +45,7 @@ export class CommandContext {
   }
 
   json(value: unknown): void {
-    this.out(JSON.stringify(value, null, 2));
+    this.out(jsonText(value));
   }
 
   /**

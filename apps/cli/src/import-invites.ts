@@ -3,7 +3,7 @@ import { type Core, isDomainError, ROLES, type Role, schemas } from '@gatehouse/
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse/sync';
 import { CLI_META, CliError, type CommandContext } from './context.js';
-import { plural } from './format.js';
+import { plural, printable } from './format.js';
 import { errorMessage } from './io.js';
 
 export interface ImportOptions {
@@ -41,7 +41,7 @@ async function readRows(file: string, defaultRole: Role): Promise<Row[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${errorMessage(error)}`);
+    throw new CliError(`cannot read ${printable(file)}: ${printable(errorMessage(error))}`);
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -54,18 +54,20 @@ async function readRows(file: string, defaultRole: Role): Promise<Row[]> {
       info: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
-    throw new CliError(`${file} is not valid CSV: ${errorMessage(error)}`);
+    throw new CliError(`${printable(file)} is not valid CSV: ${printable(errorMessage(error))}`);
   }
   const [header, ...data] = records;
   if (!header)
-    throw new CliError(`${file} is empty: expected a header line "email,role" and one row per invite`);
+    throw new CliError(
+      `${printable(file)} is empty: expected a header line "email,role" and one row per invite`,
+    );
   const names = header.record.map((name) => name.toLowerCase());
   const emailAt = names.indexOf('email');
   const roleAt = names.indexOf('role');
   const unknown = names.filter((name) => !COLUMNS.includes(name));
   if (emailAt < 0 || unknown.length > 0) {
     throw new CliError(
-      `${file}: the first line must be the header "email,role" (found "${header.record.join(',')}")`,
+      `${printable(file)}: the first line must be the header "email,role" (found "${printable(header.record.join(','))}")`,
     );
   }
 
@@ -127,7 +129,7 @@ function progressDisplay(ctx: CommandContext, total: number, dryRun: boolean) {
     );
     bar.start(total, 0, { email: '' });
     return {
-      row: (done: number, outcome: RowOutcome) => bar.update(done, { email: outcome.email }),
+      row: (done: number, outcome: RowOutcome) => bar.update(done, { email: printable(outcome.email) }),
       stop: () => bar.stop(),
     };
   }
@@ -135,11 +137,11 @@ function progressDisplay(ctx: CommandContext, total: number, dryRun: boolean) {
     row: (done: number, outcome: RowOutcome) => {
       const what =
         outcome.result === 'failed'
-          ? `failed: ${outcome.reason}`
+          ? `failed: ${printable(outcome.reason)}`
           : dryRun
             ? `would be ${outcome.result}`
             : outcome.result;
-      ctx.out(`[${done}/${total}] ${outcome.email || '(no email)'}: ${what}`);
+      ctx.out(`[${done}/${total}] ${printable(outcome.email) || '(no email)'}: ${what}`);
     },
     stop: () => {},
   };
@@ -148,7 +150,7 @@ function progressDisplay(ctx: CommandContext, total: number, dryRun: boolean) {
 export async function importInvites(ctx: CommandContext, core: Core, options: ImportOptions): Promise<void> {
   const rows = await readRows(options.file, options.defaultRole);
   if (rows.length === 0) {
-    ctx.out(`${options.file} has a header but no rows; nothing to do.`);
+    ctx.out(`${printable(options.file)} has a header but no rows; nothing to do.`);
     return;
   }
   const outcomes: RowOutcome[] = [];
@@ -194,14 +196,16 @@ function summarise(ctx: CommandContext, outcomes: RowOutcome[], options: ImportO
   const prefix = options.dryRun ? 'would be ' : '';
   ctx.out();
   ctx.out(
-    `${options.dryRun ? 'Dry run of' : 'Imported'} ${options.file}: ${plural(outcomes.length, 'row')}, ` +
+    `${options.dryRun ? 'Dry run of' : 'Imported'} ${printable(options.file)}: ${plural(outcomes.length, 'row')}, ` +
       `${count('created')} ${prefix}created, ${count('reused')} ${prefix}reused, ${count('failed')} failed.`,
   );
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
   if (failed.length > 0) {
     ctx.out('Failed rows:');
     for (const outcome of failed) {
-      ctx.out(`  line ${outcome.line}: ${outcome.email || '(no email)'}: ${outcome.reason}`);
+      ctx.out(
+        `  line ${outcome.line}: ${printable(outcome.email) || '(no email)'}: ${printable(outcome.reason)}`,
+      );
     }
   }
   if (options.dryRun) {
@@ -215,6 +219,6 @@ function summarise(ctx: CommandContext, outcomes: RowOutcome[], options: ImportO
         ? `${plural(unsent.length, 'invite mail')} could not be sent; share these links yourself, each only with its invitee:`
         : 'No emails were sent (--no-email); share these links yourself, each only with its invitee:',
     );
-    for (const outcome of unsent) ctx.out(`  ${outcome.email}  ${outcome.acceptUrl}`);
+    for (const outcome of unsent) ctx.out(`  ${printable(outcome.email)}  ${outcome.acceptUrl}`);
   }
 }

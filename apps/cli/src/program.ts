@@ -8,6 +8,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerUsers } from './commands/users.js';
 import { CommandContext, type RunState } from './context.js';
 import { CliError } from './errors.js';
+import { printable } from './format.js';
 import { type CliIO, defaultIO, errorMessage } from './io.js';
 
 export { CliError } from './errors.js';
@@ -85,7 +86,8 @@ export async function run(argv: readonly string[] = process.argv, io: Partial<Cl
 
 /** Prints an error the way an operator needs it and gives the exit code. */
 function report(error: unknown, io: CliIO, verbose: boolean): number {
-  const write = (line: string) => io.stderr.write(`${line}\n`);
+  // Messages may quote stored values (names, emails): never let them drive the terminal.
+  const write = (line: string) => io.stderr.write(`${printable(line)}\n`);
   // Commander already printed its message (or the help / version it was asked for).
   if (error instanceof CommanderError) return error.exitCode;
   if (isDomainError(error)) {

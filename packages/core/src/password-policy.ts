@@ -1,5 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { DomainError } from './errors.js';
+import { isWellFormed } from './metadata.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -16,6 +17,9 @@ const commonPasswords = () => {
  * no composition rules. Returns the reason, or null when the password is acceptable.
  */
 export function passwordWeakness(password: string, email?: string): string | null {
+  // A lone surrogate cannot be encoded: `a\ud800` and `a\udc00` would hash alike.
+  if (!isWellFormed(password))
+    return 'Password must not contain invalid characters (a lone UTF-16 surrogate)';
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters long`;
   if (length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters long`;

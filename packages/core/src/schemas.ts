@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './audit-actions.js';
 import { INVITE_STATUSES } from './invite-status.js';
+import { hasControlCharacter, isWellFormed, metadataIssues } from './metadata.js';
 import { ROLES } from './roles.js';
+
+export { METADATA_LIMITS } from './metadata.js';
 
 /**
  * Input schemas of every use-case. Core parses with them (it is reused without the API), and the
@@ -23,16 +26,39 @@ const currentPasswordSchema = z.string().min(1, 'Password is required').max(4096
 
 /** PostgreSQL text cannot hold NUL characters: refuse them here (400), not in the database (500). */
 const NO_NUL = 'must not contain NUL characters';
-const text = () => z.string().refine((value) => !value.includes('\u0000'), NO_NUL);
+/**
+ * A lone UTF-16 surrogate cannot be encoded as UTF-8: in a text column the driver turns it into
+ * U+FFFD (the value silently changes), in jsonb PostgreSQL refuses it (500). Refused here (400).
+ */
+const WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
+/** Every free-text input: no NUL, no lone surrogate. */
+const text = () =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), NO_NUL)
+    .refine(isWellFormed, WELL_FORMED);
 
 export const roleSchema = z.enum(ROLES);
 export const idSchema = text().trim().min(1, 'id is required').max(64);
-const nameSchema = text().trim().max(200).nullable();
+/** Names are printed in terminals and pages: no control characters (C0, DEL, C1) at all. */
+const nameSchema = text()
+  .trim()
+  .max(200)
+  .refine((value) => !hasControlCharacter(value), 'must not contain control characters')
+  .nullable();
+
+/**
+ * Free-form JSON of a user: a plain object of JSON values, within `METADATA_LIMITS` (depth, keys,
+ * lengths, 16 KiB of JSON), with well-formed strings and no NUL. Checked without deep recursion,
+ * so hostile nesting is an input error, not a stack overflow further down.
+ */
 export const metadataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 16_384, 'metadata must be at most 16 KiB of JSON')
-  // Keys and string values at any depth: JSON escapes NUL as \u0000.
-  .refine((value) => !JSON.stringify(value).includes('\\u0000'), `metadata ${NO_NUL}`)
+  .record(z.string(), z.unknown())
+  .superRefine((value, ctx) => {
+    for (const issue of metadataIssues(value)) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+    }
+  })
   .nullable();
 
 export const limitSchema = z.number().int().min(1).max(100).default(50);

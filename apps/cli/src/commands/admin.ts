@@ -1,6 +1,7 @@
 import { schemas } from '@gatehouse/core';
 import type { Command } from 'commander';
 import { CLI_META, CliError, type CommandContext } from '../context.js';
+import { printable } from '../format.js';
 
 const ADMIN_EXISTS =
   'an admin already exists; nothing was changed. Use `gatehouse users create --role admin` ' +
@@ -43,7 +44,7 @@ Examples:
         const password = await ctx.newPassword(email, Boolean(options.passwordStdin));
         const user = await core.users.createFirstAdmin({ email, password }, CLI_META);
         if (!user) throw new CliError(ADMIN_EXISTS);
-        ctx.out(`Created the first admin ${user.email} (${user.id}).`);
+        ctx.out(`Created the first admin ${printable(user.email)} (${user.id}).`);
         ctx.out(`Sign in at ${core.config.publicUrl}/ with this email and the password you chose.`);
       });
     });

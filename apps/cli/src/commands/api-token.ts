@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CLI_META, type CommandContext, resolveUser } from '../context.js';
+import { printable } from '../format.js';
 
 export function registerApiToken(program: Command, ctx: CommandContext): void {
   const apiToken = program
@@ -38,7 +39,7 @@ Examples:
         const user = await resolveUser(core, ref);
         const generated = await core.apiTokens.generate(user.id, CLI_META);
         ctx.note(
-          `New API token for ${user.email} (${user.id}), prefix ${generated.prefix}` +
+          `New API token for ${printable(user.email)} (${user.id}), prefix ${generated.prefix}` +
             (user.apiTokenPrefix ? `; the previous token (${user.apiTokenPrefix}…) no longer works.` : '.'),
         );
         ctx.out(generated.token);
@@ -61,11 +62,11 @@ Examples:
       await ctx.withCore(command, async (core) => {
         const user = await resolveUser(core, ref);
         if (!user.apiTokenPrefix) {
-          ctx.out(`${user.email} (${user.id}) has no API token; nothing changed.`);
+          ctx.out(`${printable(user.email)} (${user.id}) has no API token; nothing changed.`);
           return;
         }
         await core.apiTokens.revoke(user.id, CLI_META);
-        ctx.out(`Revoked the API token ${user.apiTokenPrefix}… of ${user.email} (${user.id}).`);
+        ctx.out(`Revoked the API token ${user.apiTokenPrefix}… of ${printable(user.email)} (${user.id}).`);
       });
     });
 }

@@ -8,7 +8,7 @@ import {
 } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, type CommandContext, parseInteger } from '../context.js';
-import { shellQuote, shortDate, table } from '../format.js';
+import { printable, shellQuote, shortDate, table } from '../format.js';
 import { importInvites } from '../import-invites.js';
 
 /**
@@ -45,19 +45,16 @@ export function invitesTable(invites: InviteDto[]): string {
 /** The result of create/resend: facts, mail outcome, then the accept URL alone on its own line. */
 function printIssued(ctx: CommandContext, issued: IssuedInvite, sendEmail: boolean, json: boolean): void {
   if (json) {
-    ctx.json({
-      invite: issued.invite,
-      acceptUrl: issued.acceptUrl,
-      emailSent: issued.emailSent,
-    });
+    ctx.json({ invite: issued.invite, acceptUrl: issued.acceptUrl, emailSent: issued.emailSent });
     return;
   }
   const { invite } = issued;
-  if (issued.emailSent) ctx.out(`Email sent to ${invite.email}.`);
+  const email = printable(invite.email);
+  if (issued.emailSent) ctx.out(`Email sent to ${email}.`);
   else if (!sendEmail) ctx.out('No email was sent (--no-email).');
-  else ctx.out(`warning: the email to ${invite.email} could not be sent; share the link yourself.`);
+  else ctx.out(`warning: the email to ${email} could not be sent; share the link yourself.`);
   ctx.out(
-    `Accept link for ${invite.email} (valid until ${shortDate(invite.expiresAt)} UTC; share it only with them):`,
+    `Accept link for ${email} (valid until ${shortDate(invite.expiresAt)} UTC; share it only with them):`,
   );
   ctx.out(issued.acceptUrl);
 }
@@ -112,8 +109,8 @@ Examples:
             const { invite } = issued;
             ctx.out(
               issued.reused
-                ? `Reused the open invite ${invite.id} for ${invite.email}: role ${invite.role}, new link and expiry (the previous link no longer works).`
-                : `Created invite ${invite.id} for ${invite.email} with role ${invite.role}.`,
+                ? `Reused the open invite ${invite.id} for ${printable(invite.email)}: role ${invite.role}, new link and expiry (the previous link no longer works).`
+                : `Created invite ${invite.id} for ${printable(invite.email)} with role ${invite.role}.`,
             );
           }
           printIssued(ctx, issued, sendEmail, Boolean(options.json));
@@ -188,7 +185,7 @@ Examples:
         const issued = await core.invites.resend({ id, sendEmail }, CLI_META);
         if (!options.json) {
           ctx.out(
-            `Renewed invite ${issued.invite.id} for ${issued.invite.email}: new link and expiry (the previous link no longer works).`,
+            `Renewed invite ${issued.invite.id} for ${printable(issued.invite.email)}: new link and expiry (the previous link no longer works).`,
           );
         }
         printIssued(ctx, issued, sendEmail, Boolean(options.json));
@@ -214,8 +211,8 @@ Examples:
         await core.invites.revoke(id, CLI_META);
         ctx.out(
           before.status === 'revoked'
-            ? `Invite ${before.id} for ${before.email} was already revoked; nothing changed.`
-            : `Revoked invite ${before.id} for ${before.email}; its link no longer works.`,
+            ? `Invite ${before.id} for ${printable(before.email)} was already revoked; nothing changed.`
+            : `Revoked invite ${before.id} for ${printable(before.email)}; its link no longer works.`,
         );
       });
     });

@@ -1,7 +1,7 @@
 import { ROLES, type Role, schemas, type UserDto } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, CliError, type CommandContext, parseInteger, resolveUser } from '../context.js';
-import { shellQuote, shortDate, table } from '../format.js';
+import { printable, shellQuote, shortDate, table } from '../format.js';
 
 const roleOption = (flags: string, description: string) => new Option(flags, description).choices(ROLES);
 
@@ -144,7 +144,7 @@ Examples:
             ctx.json(user);
             return;
           }
-          ctx.out(`Created user ${user.email} (${user.id}) with role ${user.role}.`);
+          ctx.out(`Created user ${printable(user.email)} (${user.id}) with role ${user.role}.`);
           if (!user.hasPassword) {
             ctx.out(
               'No password is set: the user can choose one through "Forgot password" on the sign-in page.',
@@ -176,11 +176,13 @@ Examples:
       await ctx.withCore(command, async (core) => {
         const user = await resolveUser(core, ref);
         if (user.role === role) {
-          ctx.out(`${user.email} (${user.id}) already has the role ${role}; nothing changed.`);
+          ctx.out(`${printable(user.email)} (${user.id}) already has the role ${role}; nothing changed.`);
           return;
         }
         const updated = await core.users.update({ id: user.id, role: role as Role }, CLI_META);
-        ctx.out(`Changed the role of ${updated.email} (${updated.id}) from ${user.role} to ${updated.role}.`);
+        ctx.out(
+          `Changed the role of ${printable(updated.email)} (${updated.id}) from ${user.role} to ${updated.role}.`,
+        );
       });
     });
 
@@ -205,10 +207,10 @@ Examples:
         const user = await resolveUser(core, ref);
         if (!options.yes) {
           if (!ctx.interactive) {
-            throw new CliError(`refusing to delete ${user.email} without confirmation: add --yes`);
+            throw new CliError(`refusing to delete ${printable(user.email)} without confirmation: add --yes`);
           }
           const confirmed = await ctx.confirm(
-            `Delete ${user.email} (${user.id}, ${user.role})? Their sessions and API token end.`,
+            `Delete ${printable(user.email)} (${user.id}, ${user.role})? Their sessions and API token end.`,
           );
           if (!confirmed) {
             ctx.out('Cancelled; nothing was deleted.');
@@ -217,7 +219,7 @@ Examples:
           }
         }
         await core.users.delete(user.id, CLI_META);
-        ctx.out(`Deleted user ${user.email} (${user.id}).`);
+        ctx.out(`Deleted user ${printable(user.email)} (${user.id}).`);
       });
     });
 }
