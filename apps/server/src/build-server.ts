@@ -3,7 +3,6 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { adminClientDir as builtAdminClientDir } from '@gatehouse/admin-client/build-dir';
 import {
@@ -11,15 +10,16 @@ import {
   allowedOrigins,
   appRouter,
   type FirstAdminSetup,
+  MAX_BATCH_SIZE,
   retryAfterSeconds,
 } from '@gatehouse/api/server';
 import { type Core, loggableError } from '@gatehouse/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createHttpContextFactory } from './http-context.js';
 import { createLogger } from './logger.js';
+import { registerRequestCeiling } from './request-ceiling.js';
 
 export interface BuildServerOptions {
   core: Core;
@@ -42,14 +42,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const config = core.config;
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
-    // A hop count becomes the function Fastify would build from it (its types accept no number).
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (
-            (hops: number) => (_address: string, hop: number) =>
-              hop < hops
-          )(config.trustProxy)
-        : config.trustProxy,
+    // Only the listed proxies (addresses/CIDRs) are trusted: the client IP is the rightmost
+    // X-Forwarded-For hop not among them (proxy-addr). None listed: the peer's address, headers ignored.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Batched GETs put every call's input in the URL.
     routerOptions: { maxParamLength: 10_000 },
@@ -70,20 +65,27 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const origins = allowedOrigins(config);
   await app.register(fastifyCors, { origin: [...origins], credentials: true });
   await app.register(fastifyCookie);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  if (redis) app.addHook('onClose', async () => void redis.disconnect());
-  await app.register(fastifyRateLimit, {
-    global: true,
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    ...(redis ? { redis, nameSpace: 'gatehouse:http:' } : {}),
-    // Load balancers poll health; never throttle them.
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
-  });
+  registerRequestCeiling(app, core);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // /readyz is outside the rate limit, so a flood of it must not become a flood of queries: the
+  // database's answer (up or down) is kept for a second after it arrives, and calls made while a
+  // ping is in flight wait for that one. At most about one ping a second, whatever the traffic.
+  const readyzCacheMs = 1000;
+  let readiness: { up: Promise<boolean>; until: number } | undefined;
+  const isReady = (): Promise<boolean> => {
+    if (!readiness || performance.now() >= readiness.until) {
+      const up = core.ping().catch(() => false);
+      const pending = { up, until: Number.POSITIVE_INFINITY };
+      readiness = pending;
+      void up.then(() => {
+        pending.until = performance.now() + readyzCacheMs;
+      });
+    }
+    return readiness.up;
+  };
   app.get('/readyz', async (_req, reply) => {
-    const up = await core.ping();
+    const up = await isReady();
     return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', db: up ? 'up' : 'down' });
   });
 
@@ -93,6 +95,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       router: appRouter,
       createContext: createHttpContextFactory(core, options.firstAdminSetup ?? null),
       allowMethodOverride: false,
+      // Larger batches are refused (400) before any of their calls runs.
+      maxBatchSize: MAX_BATCH_SIZE,
       responseMeta({ errors }) {
         const seconds = retryAfterSeconds(errors);
         return seconds ? { headers: { 'Retry-After': String(seconds) } } : {};

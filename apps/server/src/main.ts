@@ -12,6 +12,14 @@ async function main(): Promise<void> {
   // This is the production server: NODE_ENV defaults to production here (hides internal errors).
   const config = loadConfig(undefined, { NODE_ENV: 'production' });
   const log = createLogger(config.logLevel);
+  if (config.nodeEnv === 'production' && !config.smtpUrl) {
+    // Without SMTP every invite and reset link goes to stdout: whoever reads the logs can use them.
+    const warning =
+      'SMTP_URL is not set: invite and password-reset links are written to stdout, so anyone who can read ' +
+      "this server's output or logs can take over any account. Set SMTP_URL (and MAIL_FROM) in production.";
+    log.warn({ smtpUrl: null }, warning);
+    process.stderr.write(`\nWARNING: ${warning}\n\n`);
+  }
   const core = await createCore({
     config,
     onWarning: (message, error) => log.warn({ err: error }, message),

@@ -1,4 +1,5 @@
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { MAX_BATCH_SIZE } from './limits.js';
 import type { AppRouter } from './router.js';
 
 export interface GatehouseClientOptions {
@@ -22,6 +23,7 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
       httpBatchLink({
         url: `${base}/trpc`,
         maxURLLength: 4000,
+        maxItems: MAX_BATCH_SIZE,
         headers: () => ({
           ...options.headers,
           ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),

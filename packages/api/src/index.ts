@@ -7,4 +7,5 @@ export type { AppRouter } from './router.js';
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { createGatehouseClient, type GatehouseClient, type GatehouseClientOptions } from './client.js';
+export { MAX_BATCH_SIZE } from './limits.js';
 export type { ErrorCode, TransportErrorCode } from './trpc/errors.js';

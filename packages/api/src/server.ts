@@ -2,6 +2,7 @@
 // calls, and what a host needs to mount it (request context, session cookie, first-run setup).
 // Transport-neutral: no HTTP server here (apps/server hosts it on Fastify).
 
+export { MAX_BATCH_SIZE } from './limits.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';
 export { FirstAdminSetup } from './setup/first-admin-setup.js';
 export {

@@ -90,6 +90,8 @@ async function story() {
   await callerFor(await h.core.auth.authenticateSession(again.token), PUBLIC_IP).auth.logout();
 
   await world.auth.requestPasswordReset({ email: 'mia@example.com' });
+
+  await h.core.idle();
   const resetToken = h.mailer.lastTokenFor('mia@example.com');
   secrets.push(resetToken);
   await world.auth.resetPassword({ token: resetToken, newPassword: RESET_PASSWORD });

@@ -259,6 +259,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(
       h.anonymous().auth.requestPasswordReset({ email: ' Reset-Me@Example.com ' }),
     ).resolves.toEqual({ ok: true });
+    await h.core.idle();
     expect(h.mailer.sent).toHaveLength(1);
     expect(h.mailer.sent[0]?.text).toContain('http://gatehouse.test/reset-password?token=ghr_');
     expect(h.mailer.lastTokenFor('reset-me@example.com')).toMatch(/^ghr_[A-Za-z0-9_-]{43}$/);
@@ -268,6 +269,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(h.anonymous().auth.requestPasswordReset({ email: 'nobody@example.com' })).resolves.toEqual({
       ok: true,
     });
+    await h.core.idle();
     expect(h.mailer.sent).toEqual([]);
   });
 
@@ -277,6 +279,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(h.anonymous().auth.requestPasswordReset({ email: 'unlucky@example.com' })).resolves.toEqual({
       ok: true,
     });
+    await h.core.idle();
   });
 });
 
@@ -284,12 +287,14 @@ describe('auth.resetPassword', () => {
   async function resetToken(email: string) {
     await h.core.users.create({ email, password: STRONG_PASSWORD });
     await h.anonymous().auth.requestPasswordReset({ email });
+    await h.core.idle();
     return h.mailer.lastTokenFor(email);
   }
 
   it('sets the new password, ends every session, and is single use', async () => {
     const { login } = await userWithSession('resetter@example.com');
     await h.anonymous().auth.requestPasswordReset({ email: 'resetter@example.com' });
+    await h.core.idle();
     const token = h.mailer.lastTokenFor('resetter@example.com');
 
     await expect(h.anonymous().auth.resetPassword({ token, newPassword: NEW_PASSWORD })).resolves.toEqual({

@@ -106,6 +106,7 @@ const ROWS: Row[] = [
     who: 'public',
     call: async (f) => {
       await h.core.passwords.requestReset({ email: f.target.email });
+      await h.core.idle();
       const token = h.mailer.lastTokenFor(f.target.email);
       return f.caller.auth.resetPassword({ token, newPassword: NEW_PASSWORD });
     },

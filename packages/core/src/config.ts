@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -19,6 +20,48 @@ const optionalString = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** scrypt's memory is 1 KiB * 2^logN at r = 8; above 20 it exceeds what Node lets scrypt use. */
+const MAX_PASSWORD_HASH_LOGN = 20;
+
+const TRUST_PROXY_EXAMPLE = 'TRUST_PROXY=10.0.0.0/8,127.0.0.1,::1';
+const TRUST_PROXY_ADVICE = `write the addresses or CIDRs of your proxies instead, e.g. ${TRUST_PROXY_EXAMPLE} (leave it unset when no proxy is in front)`;
+
+/**
+ * TRUST_PROXY as the list of proxies to trust, or the reason it is refused. Only explicit proxy
+ * addresses are accepted: `true` makes the client IP the leftmost X-Forwarded-For entry and a hop
+ * count trusts whoever connects, so either lets a client write the IP it is throttled and audited
+ * by. A prefix of length 0 (`0.0.0.0/0`, `::/0`) trusts everyone too.
+ */
+function parseTrustProxy(value: string): string[] | string {
+  const given = value.trim();
+  if (!given) return [];
+  if (/^(true|yes|on|all|\*)$/i.test(given))
+    return `"${given}" would trust every hop of X-Forwarded-For, which clients write, so any client could choose its IP; ${TRUST_PROXY_ADVICE}`;
+  if (/^(false|no|off|none)$/i.test(given))
+    return `"${given}" is not accepted: leave TRUST_PROXY unset (or empty) to trust no proxy, or ${TRUST_PROXY_ADVICE}`;
+  if (/^\d+$/.test(given))
+    return `hop counts ("${given}") are refused: they trust whoever connects, so any client could choose its IP; ${TRUST_PROXY_ADVICE}`;
+  const entries = given
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length > 0)
+    return `not an IP address or CIDR: ${bad.map((entry) => `"${entry}"`).join(', ')}; ${TRUST_PROXY_ADVICE}`;
+  return entries;
+}
+
+/** An IPv4/IPv6 address, optionally with a prefix length of 1–32 / 1–128 (not 0: that is everyone). */
+function isProxyAddress(entry: string): boolean {
+  const match = entry.match(/^([^/]+)(?:\/(\d{1,3}))?$/);
+  const address = match?.[1] ?? '';
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (match?.[2] === undefined) return true;
+  const prefix = Number(match[2]);
+  return prefix >= 1 && prefix <= (family === 4 ? 32 : 128);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: optionalString,
@@ -26,7 +69,13 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
-  PASSWORD_HASH_LOGN: intFrom(10, 17).pipe(z.number().max(22)),
+  // scrypt needs 128 * r * 2^logN bytes (r = 8): logN 20 is 1 GiB; 21 needs 2 GiB, more than Node's
+  // scrypt allows (maxmem < 2 GiB), so every hash would fail.
+  PASSWORD_HASH_LOGN: intFrom(10, 17).pipe(
+    z.number().max(MAX_PASSWORD_HASH_LOGN, {
+      error: `at most ${MAX_PASSWORD_HASH_LOGN}: scrypt refuses more (logN 21 needs 2 GiB per hash, above Node's limit); 17 is the default`,
+    }),
+  ),
   LOGIN_MAX_FAILURES: intFrom(1, 10),
   LOGIN_WINDOW_MINUTES: intFrom(1, 15),
   INVITE_TTL_HOURS: intFrom(1, 168),
@@ -39,19 +88,17 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Gatehouse <no-reply@gatehouse.local>'),
   REDIS_URL: optionalString,
   RATE_LIMIT_PER_MINUTE: intFrom(1, 1000),
+  // Unset: a tenth of RATE_LIMIT_PER_MINUTE (at least 1).
+  HASH_RATE_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // `true`, a hop count (`1` = the nearest proxy), or a comma list of proxy addresses/CIDRs.
+  // A comma list of proxy addresses/CIDRs; unset trusts no proxy. See parseTrustProxy.
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((value): boolean | number | string[] => {
-      const given = value?.trim() ?? 'false';
-      if (given === 'true' || given === 'false') return given === 'true';
-      if (/^\d+$/.test(given)) return Number(given);
-      return given
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
+    .transform((value, ctx): string[] => {
+      const parsed = parseTrustProxy(value ?? '');
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      return typeof parsed === 'string' ? [] : parsed;
     }),
   CORS_ORIGINS: csv,
   MAX_CONCURRENT_HASHES: intFrom(1, 4),
@@ -77,9 +124,14 @@ export type GatehouseConfig = {
   mailFrom: string;
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
+  /** Per-IP budget of public calls that compute a password hash (login, accept, reset, setup). */
+  hashRatePerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Fastify's trustProxy: whether, how many hops, or which proxies may set X-Forwarded-*. */
-  trustProxy: boolean | number | string[];
+  /**
+   * Addresses/CIDRs of the proxies in front, for Fastify's trustProxy: the client IP is the rightmost
+   * X-Forwarded-For hop not in this list. Empty: trust no proxy (the client IP is the peer's).
+   */
+  trustProxy: string[];
   corsOrigins: string[];
   /** Upper bound of scrypt computations running at once (each takes 128 MiB at logN 17). */
   maxConcurrentHashes: number;
@@ -127,6 +179,7 @@ export function loadConfig(
     mailFrom: e.MAIL_FROM,
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    hashRatePerMinute: e.HASH_RATE_PER_MINUTE ?? Math.max(1, Math.floor(e.RATE_LIMIT_PER_MINUTE / 10)),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,

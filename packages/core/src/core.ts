@@ -1,3 +1,4 @@
+import { createBackground } from './background.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GatehouseConfig, loadConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
@@ -15,7 +16,8 @@ import { InviteService } from './services/invite.service.js';
 import { PasswordService } from './services/password.service.js';
 import { SessionService } from './services/session.service.js';
 import { UserService } from './services/user.service.js';
-import { createLoginThrottle, type LoginThrottle } from './throttle/login-throttle.js';
+import { type LoginThrottle, loginThrottleOn } from './throttle/login-throttle.js';
+import { createRateLimitStore, type RateLimiter, type RateLimitStore } from './throttle/rate-limiter.js';
 
 export interface CreateCoreOptions {
   /** Parsed configuration; defaults to `loadConfig(process.env)`. */
@@ -49,6 +51,14 @@ export interface Core {
   audit: AuditLog;
   /** The committed schema migrations: what is applied, and applying the rest. */
   migrations: Migrations;
+  /**
+   * Per-IP limits for transports to apply (counts shared through Redis when REDIS_URL is set):
+   * `requests` is the general ceiling in procedure calls a minute (RATE_LIMIT_PER_MINUTE), `hashing`
+   * the budget of public calls that compute a password hash (HASH_RATE_PER_MINUTE).
+   */
+  limits: { requests: RateLimiter; hashing: RateLimiter };
+  /** Resolves when work started after answering (reset mails) has finished. */
+  idle(): Promise<void>;
   /** Deletes sessions and reset links that can never be used again (run it hourly). */
   purgeExpired(): Promise<{ sessions: number; passwordResets: number }>;
   /** True when the database answers. */
@@ -57,12 +67,15 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** The ORM behind each core: for core's own test support only (see testing/), never for callers. */
-const ormOfCore = new WeakMap<Core, Orm>();
-export const ormOf = (core: Core): Orm => {
-  const orm = ormOfCore.get(core);
-  if (!orm) throw new Error('not a core made by createCore');
-  return orm;
+/** Reset requests one address may make in an hour (beyond it: silently no mail). */
+const RESET_MAILS_PER_IP_PER_HOUR = 20;
+
+/** What is behind each core: for core's own test support only (see testing/), never for callers. */
+const internalsOfCore = new WeakMap<Core, { orm: Orm; limits: RateLimitStore }>();
+export const internalsOf = (core: Core) => {
+  const internals = internalsOfCore.get(core);
+  if (!internals) throw new Error('not a core made by createCore');
+  return internals;
 };
 
 /** The one entry point: wires config, database, crypto, mail and throttling into the services. */
@@ -91,16 +104,17 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
     throw error;
   }
 
+  const store = createRateLimitStore(config.redisUrl);
+  closers.unshift(() => store.close());
   const throttle =
     options.throttle ??
-    createLoginThrottle({
-      maxFailures: config.loginMaxFailures,
-      windowMinutes: config.loginWindowMinutes,
-      redisUrl: config.redisUrl,
-    });
-  if (!options.throttle) closers.unshift(() => throttle.close());
+    loginThrottleOn(store.limiter('login', config.loginMaxFailures, config.loginWindowMinutes * 60));
+  const onWarning = options.onWarning ?? ((message) => process.stderr.write(`[gatehouse] ${message}\n`));
+  const background = createBackground(onWarning);
   const mailer = options.mailer ?? createMailer(config);
   if (!options.mailer && mailer.close) closers.unshift(() => mailer.close?.() ?? Promise.resolve());
+  // Before anything else closes: let work started after answering (mails) finish.
+  closers.unshift(() => background.idle());
 
   const db = createUnitOfWork(orm);
   const deps: ServiceDeps = {
@@ -113,7 +127,12 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
       createPasswordHasher({ logN: config.passwordHashLogN, maxConcurrent: config.maxConcurrentHashes }),
     mailer,
     throttle,
-    onWarning: options.onWarning ?? ((message) => process.stderr.write(`[gatehouse] ${message}\n`)),
+    resetLimits: {
+      perEmail: store.limiter('reset-email', 3, 3600),
+      perIp: store.limiter('reset-ip', RESET_MAILS_PER_IP_PER_HOUR, 3600),
+    },
+    background,
+    onWarning,
   };
   const audit = new AuditLog(deps);
   const sessions = new SessionService(deps, audit);
@@ -128,6 +147,11 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
     passwords,
     apiTokens: new ApiTokenService(deps, audit),
     migrations,
+    limits: {
+      requests: store.limiter('requests', config.rateLimitPerMinute, 60),
+      hashing: store.limiter('hashing', config.hashRatePerMinute, 60),
+    },
+    idle: () => background.idle(),
     async purgeExpired() {
       return { sessions: await sessions.purgeExpired(), passwordResets: await passwords.purgeSpentResets() };
     },
@@ -143,6 +167,6 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
       for (const close of closers.splice(0)) await close();
     },
   };
-  ormOfCore.set(core, orm);
+  internalsOfCore.set(core, { orm, limits: store });
   return core;
 }

@@ -39,4 +39,6 @@ export type { InvitePreview, InviteService, IssuedInvite } from './services/invi
 export type { PasswordService } from './services/password.service.js';
 export type { SessionService } from './services/session.service.js';
 export type { UserService } from './services/user.service.js';
+export { throttleKeyOfIp } from './throttle/client-key.js';
 export type { LoginThrottle } from './throttle/login-throttle.js';
+export type { RateLimiter } from './throttle/rate-limiter.js';

@@ -44,6 +44,7 @@ describe('audit trail: one row per mutation, with actor and IP', () => {
     await h.core.auth.login({ email: user.email, password: NEW_PASSWORD }, { ip: '192.0.2.32' });
     await h.core.sessions.endAll(user.id, { actorId: user.id, ip: '192.0.2.32' });
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     await h.core.passwords.reset(
       { token: h.mailer.lastTokenFor(user.email), newPassword: STRONG_PASSWORD },
       { ip: '192.0.2.40' },

@@ -22,7 +22,7 @@ describe('loadConfig defaults (the operator contract)', () => {
       smtpUrl: undefined,
       redisUrl: undefined,
       rateLimitPerMinute: 1000,
-      trustProxy: false,
+      trustProxy: [],
       corsOrigins: [],
     });
   });
@@ -54,7 +54,7 @@ describe('loadConfig defaults (the operator contract)', () => {
       SMTP_URL: 'smtp://mail:25',
       REDIS_URL: 'redis://cache:6379',
       RATE_LIMIT_PER_MINUTE: '60',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '10.0.0.0/8',
       CORS_ORIGINS: 'https://a.example.com, https://b.example.com,,',
       LOG_LEVEL: 'warn',
     });
@@ -71,7 +71,7 @@ describe('loadConfig defaults (the operator contract)', () => {
       smtpUrl: 'smtp://mail:25',
       redisUrl: 'redis://cache:6379',
       rateLimitPerMinute: 60,
-      trustProxy: true,
+      trustProxy: ['10.0.0.0/8'],
       corsOrigins: ['https://a.example.com', 'https://b.example.com'],
       logLevel: 'warn',
     });
@@ -140,14 +140,93 @@ describe('config for an entry point', () => {
   });
 });
 
-describe('TRUST_PROXY', () => {
-  it('reads true/false, a hop count, or a list of proxies', () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+/** The ConfigError loadConfig throws for this environment (fails the test when it throws none). */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('TRUST_PROXY takes only the addresses of the proxies in front', () => {
+  it('trusts no proxy when unset or empty', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '' }).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '  ' }).trustProxy).toEqual([]);
+  });
+
+  it('reads a comma list of IPv4 and IPv6 addresses and CIDRs', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
       '10.0.0.0/8',
       '127.0.0.1',
     ]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1,::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(
+      loadConfig({ TRUST_PROXY: ' 2001:db8::/32 , fd00::/8,::ffff:10.0.0.1, 192.168.1.10/32,::1/128,' })
+        .trustProxy,
+    ).toEqual(['2001:db8::/32', 'fd00::/8', '::ffff:10.0.0.1', '192.168.1.10/32', '::1/128']);
+  });
+
+  it.each(['true', 'TRUE', 'yes', 'on', '*'])(
+    'refuses %s (it would make the client-written leftmost X-Forwarded-For entry the IP)',
+    (value) => {
+      const { message } = configErrorOf({ TRUST_PROXY: value });
+      expect(message).toContain('TRUST_PROXY');
+      expect(message).toContain('could choose its IP');
+      expect(message).toContain('TRUST_PROXY=10.0.0.0/8,127.0.0.1,::1');
+    },
+  );
+
+  it.each(['false', 'no', 'off', 'none'])('refuses %s and says to leave it unset', (value) => {
+    const { message } = configErrorOf({ TRUST_PROXY: value });
+    expect(message).toContain('TRUST_PROXY');
+    expect(message).toContain('leave TRUST_PROXY unset (or empty) to trust no proxy');
+  });
+
+  it.each(['0', '1', '2', '10'])('refuses the hop count %s (it trusts whoever connects)', (value) => {
+    const { message } = configErrorOf({ TRUST_PROXY: value });
+    expect(message).toContain('TRUST_PROXY');
+    expect(message).toContain('hop counts');
+    expect(message).toContain('TRUST_PROXY=10.0.0.0/8,127.0.0.1,::1');
+  });
+
+  it.each([
+    ['10.0.0.300', '"10.0.0.300"'],
+    ['10.0.0.0/33', '"10.0.0.0/33"'],
+    ['::1/129', '"::1/129"'],
+    ['0.0.0.0/0', '"0.0.0.0/0"'],
+    ['::/0', '"::/0"'],
+    ['10.0.0.0/', '"10.0.0.0/"'],
+    ['10.0.0.0/8/8', '"10.0.0.0/8/8"'],
+    ['proxy.internal', '"proxy.internal"'],
+    ['loopback', '"loopback"'],
+    ['010.0.0.1', '"010.0.0.1"'],
+    ['127.0.0.1, 2001:db8::g, 10.0.0.1', '"2001:db8::g"'],
+    ['127.0.0.1 10.0.0.1', '"127.0.0.1 10.0.0.1"'],
+  ])('refuses the malformed list %s, naming the bad entry', (value, named) => {
+    const { message } = configErrorOf({ TRUST_PROXY: value });
+    expect(message).toContain('TRUST_PROXY');
+    expect(message).toContain(`not an IP address or CIDR: ${named}`);
+    expect(message).toContain('TRUST_PROXY=10.0.0.0/8,127.0.0.1,::1');
+  });
+});
+
+describe('PASSWORD_HASH_LOGN stays within what scrypt can compute', () => {
+  it('accepts 10 to 20', () => {
+    expect(loadConfig({ PASSWORD_HASH_LOGN: '10' }).passwordHashLogN).toBe(10);
+    expect(loadConfig({ PASSWORD_HASH_LOGN: '20' }).passwordHashLogN).toBe(20);
+  });
+
+  it.each(['21', '22', '30'])('refuses %s with the maximum and the reason', (value) => {
+    const { message } = configErrorOf({ PASSWORD_HASH_LOGN: value });
+    expect(message).toContain('PASSWORD_HASH_LOGN: at most 20');
+    expect(message).toContain('scrypt refuses more');
   });
 });

@@ -19,7 +19,9 @@ function gatedHasher() {
   const inner = createPasswordHasher({ logN: 10 });
   let gate: { reached: () => void; release: Promise<void> } | null = null;
   const hasher: PasswordHasher = {
+    logN: inner.logN,
     verify: (hash, password) => inner.verify(hash, password),
+    costOf: (hash) => inner.costOf(hash),
     needsRehash: () => true,
     async hash(password) {
       const current = gate;
@@ -95,6 +97,7 @@ describe('password change', () => {
     const withMail = await createTestCore(workerDatabaseUrl(inject('templateUrl')), { mailer });
     try {
       await withMail.passwords.requestReset({ email: 'reset@example.com' });
+      await withMail.idle();
       const token = mailer.lastTokenFor('reset@example.com');
       await core.passwords.change(user.id, {
         currentPassword: STRONG_PASSWORD,

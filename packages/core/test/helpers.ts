@@ -69,14 +69,16 @@ export function countingHasher(logN = 10): PasswordHasher & { calls: { hash: num
   const calls = { hash: 0, verify: 0 };
   return {
     calls,
-    async hash(password) {
+    logN: inner.logN,
+    async hash(password, cost) {
       calls.hash += 1;
-      return inner.hash(password);
+      return inner.hash(password, cost);
     },
     async verify(hash, password) {
       calls.verify += 1;
       return inner.verify(hash, password);
     },
+    costOf: (hash) => inner.costOf(hash),
     needsRehash: (hash) => inner.needsRehash(hash),
   };
 }

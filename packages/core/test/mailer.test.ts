@@ -166,6 +166,7 @@ describe('SMTP mailer against a real SMTP server', () => {
 
       await core.users.create({ email: 'smtp-user@example.com', password: STRONG_PASSWORD });
       await core.passwords.requestReset({ email: 'smtp-user@example.com' });
+      await core.idle();
       // The reset mail goes out after the answer (its timing must not reveal the account).
       await vi.waitFor(() => expect(smtp.received.at(-1)?.to).toEqual(['smtp-user@example.com']), {
         timeout: 10_000,

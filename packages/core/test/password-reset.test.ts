@@ -17,6 +17,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(h.core.passwords.requestReset({ email: 'ghost@example.com' })).resolves.toEqual({
       ok: true,
     });
+    await h.core.idle();
     expect(h.mailer.sent).toHaveLength(0);
     expect(await countRows(h.core, 'password_reset')).toBe(0);
   });
@@ -26,6 +27,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(h.core.passwords.requestReset({ email: ' Forgot@Example.com ' })).resolves.toEqual({
       ok: true,
     });
+    await h.core.idle();
     expect(h.mailer.sent).toHaveLength(1);
     const mail = h.mailer.sent[0];
     expect(mail?.to).toBe('forgot@example.com');
@@ -48,6 +50,7 @@ describe('auth.requestPasswordReset', () => {
     await expect(h.core.passwords.requestReset({ email: 'mailfail@example.com' })).resolves.toEqual({
       ok: true,
     });
+    await h.core.idle();
     expect(h.mailer.sent).toHaveLength(0);
   });
 });
@@ -56,6 +59,7 @@ describe('auth.resetPassword', () => {
   it('works once: sets the new password, ends every session, audits; a second use is INVALID_TOKEN', async () => {
     const { user, sessions } = await userWithSessions('reset@example.com');
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const token = h.mailer.lastTokenFor(user.email);
 
     await expect(
@@ -85,6 +89,7 @@ describe('auth.resetPassword', () => {
   it('expires after 60 minutes', async () => {
     const user = await h.core.users.create({ email: 'slow@example.com', password: STRONG_PASSWORD });
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const token = h.mailer.lastTokenFor(user.email);
     h.clock.advance(60 * MINUTE);
     await expect(h.core.passwords.reset({ token, newPassword: NEW_PASSWORD })).rejects.toMatchObject({
@@ -98,6 +103,7 @@ describe('auth.resetPassword', () => {
   it('still works just before 60 minutes', async () => {
     const user = await h.core.users.create({ email: 'quick@example.com', password: STRONG_PASSWORD });
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     h.clock.advance(60 * MINUTE - 1000);
     await expect(
       h.core.passwords.reset({ token: h.mailer.lastTokenFor(user.email), newPassword: NEW_PASSWORD }),
@@ -107,6 +113,7 @@ describe('auth.resetPassword', () => {
   it('a weak new password is WEAK_PASSWORD and leaves the token usable', async () => {
     const { user, sessions } = await userWithSessions('weak-reset@example.com');
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const token = h.mailer.lastTokenFor(user.email);
     await expect(h.core.passwords.reset({ token, newPassword: 'password123' })).rejects.toMatchObject({
       code: 'WEAK_PASSWORD',
@@ -122,8 +129,10 @@ describe('auth.resetPassword', () => {
   it('using one link kills the user’s other outstanding links', async () => {
     const user = await h.core.users.create({ email: 'two-links@example.com', password: STRONG_PASSWORD });
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const first = h.mailer.lastTokenFor(user.email);
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const second = h.mailer.lastTokenFor(user.email);
     expect(second).not.toBe(first);
     await h.core.passwords.reset({ token: second, newPassword: NEW_PASSWORD });
@@ -143,6 +152,7 @@ describe('auth.resetPassword', () => {
   it('of concurrent uses of one token, exactly one succeeds', async () => {
     const user = await h.core.users.create({ email: 'race-reset@example.com', password: STRONG_PASSWORD });
     await h.core.passwords.requestReset({ email: user.email });
+    await h.core.idle();
     const token = h.mailer.lastTokenFor(user.email);
     await warmPool(h.core, 10);
     const results = await Promise.allSettled(

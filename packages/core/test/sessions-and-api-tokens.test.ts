@@ -23,6 +23,7 @@ describe('secrets: prefixes, 256 bits, stored only as SHA-256', () => {
     const api = (await h.core.apiTokens.generate(admin.id)).token;
     const invite = (await h.core.invites.create({ email: 'inv@example.com' })).token;
     await h.core.passwords.requestReset({ email: admin.email });
+    await h.core.idle();
     const reset = h.mailer.lastTokenFor(admin.email);
 
     const expectations: [string, string][] = [
@@ -292,6 +293,7 @@ describe('purging dead credentials', () => {
       { ip: '10.7.0.1' },
     );
     await h.core.passwords.requestReset({ email: 'purge@example.com' });
+    await h.core.idle();
     h.clock.advance(169 * HOUR);
     const fresh = await h.core.auth.login(
       { email: 'purge@example.com', password: STRONG_PASSWORD },

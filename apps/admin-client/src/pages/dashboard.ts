@@ -278,7 +278,7 @@ function passwordCard(): HTMLElement {
   const done = h(
     'p',
     { class: 'ok', hidden: true },
-    'Password changed. Your other sessions were signed out.',
+    'Password changed. Your other sessions were signed out and your API token was revoked.',
   );
   const form = h(
     'form',

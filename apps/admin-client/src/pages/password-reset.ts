@@ -39,7 +39,11 @@ export function renderForgotPassword(root: HTMLElement): void {
 
 export function renderResetPassword(root: HTMLElement, token: string): void {
   const error = errorBox();
-  const done = h('p', { class: 'ok', hidden: true }, 'Password changed. You can sign in with it now.');
+  const done = h(
+    'p',
+    { class: 'ok', hidden: true },
+    'Password changed. Every session was signed out and your API token was revoked. You can sign in with the new password now.',
+  );
   const form = h(
     'form',
     { 'aria-label': 'Choose a new password' },

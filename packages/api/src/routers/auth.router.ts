@@ -1,9 +1,9 @@
 import { schemas } from '@gatehouse/core';
-import { authedProcedure, metaOf, publicProcedure, router } from '../trpc/trpc.js';
+import { authedProcedure, hashingProcedure, metaOf, publicProcedure, router } from '../trpc/trpc.js';
 
 export const authRouter = router({
   /** Sets the session cookie. Unknown email and wrong password get the same INVALID_CREDENTIALS. */
-  login: publicProcedure.input(schemas.loginInput).mutation(async ({ ctx, input }) => {
+  login: hashingProcedure.input(schemas.loginInput).mutation(async ({ ctx, input }) => {
     const session = await ctx.core.auth.login(input, metaOf(ctx));
     ctx.sessionCookie.set(session.token, session.expiresAt);
     return { user: session.user, expiresAt: session.expiresAt.toISOString() };
@@ -48,9 +48,9 @@ export const authRouter = router({
   /** Always `{ ok: true }`, so it cannot tell whether an account exists. */
   requestPasswordReset: publicProcedure
     .input(schemas.requestPasswordResetInput)
-    .mutation(({ ctx, input }) => ctx.core.passwords.requestReset(input)),
+    .mutation(({ ctx, input }) => ctx.core.passwords.requestReset(input, metaOf(ctx))),
 
-  resetPassword: publicProcedure
+  resetPassword: hashingProcedure
     .input(schemas.resetPasswordInput)
     .mutation(({ ctx, input }) => ctx.core.passwords.reset(input, metaOf(ctx))),
 });

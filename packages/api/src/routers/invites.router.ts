@@ -1,5 +1,5 @@
 import { schemas } from '@gatehouse/core';
-import { metaOf, procedureWith, publicProcedure, router } from '../trpc/trpc.js';
+import { hashingProcedure, metaOf, procedureWith, publicProcedure, router } from '../trpc/trpc.js';
 
 export const invitesRouter = router({
   list: procedureWith('invites.read')
@@ -25,7 +25,7 @@ export const invitesRouter = router({
     .query(({ ctx, input }) => ctx.core.invites.preview(input.token)),
 
   /** Creates the user with the invite's email and role, and signs them in. */
-  accept: publicProcedure.input(schemas.acceptInviteInput).mutation(async ({ ctx, input }) => {
+  accept: hashingProcedure.input(schemas.acceptInviteInput).mutation(async ({ ctx, input }) => {
     const { user } = await ctx.core.invites.accept(input, metaOf(ctx));
     const session = await ctx.core.auth.startSession(user.id, { ...metaOf(ctx), actorId: user.id });
     ctx.sessionCookie.set(session.token, session.expiresAt);

@@ -1,6 +1,6 @@
 import { DomainError, schemas } from '@gatehouse/core';
 import { z } from 'zod';
-import { metaOf, publicProcedure, router } from '../trpc/trpc.js';
+import { hashingProcedure, metaOf, publicProcedure, router } from '../trpc/trpc.js';
 
 /** First-run setup: the printed one-time link lets its holder create the first admin. */
 export const setupRouter = router({
@@ -8,7 +8,7 @@ export const setupRouter = router({
     needsSetup: (await ctx.core.users.countAdmins()) === 0,
   })),
 
-  createFirstAdmin: publicProcedure
+  createFirstAdmin: hashingProcedure
     .input(
       z.object({
         token: schemas.tokenSchema,

@@ -1,4 +1,11 @@
-import { can, isDatabaseError, type Permission, type Principal } from '@gatehouse/core';
+import {
+  can,
+  DomainError,
+  isDatabaseError,
+  type Permission,
+  type Principal,
+  throttleKeyOfIp,
+} from '@gatehouse/core';
 import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
@@ -55,6 +62,25 @@ const csrfGuard = t.middleware(({ ctx, type, next }) => {
 });
 
 export const publicProcedure = baseProcedure.use(csrfGuard);
+
+/**
+ * Public calls that compute a password hash (sign-in, invite accept, password reset, first-admin
+ * setup) draw on a per-IP budget (HASH_RATE_PER_MINUTE), so one client cannot fill the hash queue
+ * that everyone's sign-ins wait in.
+ */
+export const hashingProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const wait = await ctx.core.limits.hashing.consume(throttleKeyOfIp(ctx.ip));
+  if (wait > 0) {
+    throw new DomainError(
+      'RATE_LIMITED',
+      `Too many password checks from this address; try again in ${wait} s`,
+      {
+        retryAfterSeconds: wait,
+      },
+    );
+  }
+  return next();
+});
 
 /** Signed in by session cookie or API token. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

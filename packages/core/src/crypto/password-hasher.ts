@@ -12,8 +12,13 @@ const Scrypt = ((scryptModule as unknown as { default?: ScryptModule }).default 
 export const DEFAULT_PASSWORD_HASH_LOGN = 17;
 
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
+  /** The configured cost. */
+  readonly logN: number;
+  /** Hashes at the configured cost, or at `logN` when given (dummy hashes for equal work). */
+  hash(password: string, logN?: number): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+  /** The cost a stored hash was made with, or null when it is not a scrypt-kdf hash. */
+  costOf(hash: string): number | null;
   /** True when the hash was made with a lower cost than the configured one. */
   needsRehash(hash: string): boolean;
 }
@@ -36,9 +41,17 @@ export function createPasswordHasher(
     }
     return limit(work);
   };
+  const costOf = (hash: string): number | null => {
+    try {
+      return Scrypt.viewParams(Buffer.from(hash, 'base64')).logN;
+    } catch {
+      return null;
+    }
+  };
   return {
-    async hash(password) {
-      const key = await schedule(() => Scrypt.kdf(password, { logN, r: 8, p: 1 }));
+    logN,
+    async hash(password, cost = logN) {
+      const key = await schedule(() => Scrypt.kdf(password, { logN: cost, r: 8, p: 1 }));
       return Buffer.from(key).toString('base64');
     },
     async verify(hash, password) {
@@ -51,12 +64,9 @@ export function createPasswordHasher(
         return false;
       }
     },
+    costOf,
     needsRehash(hash) {
-      try {
-        return Scrypt.viewParams(Buffer.from(hash, 'base64')).logN < logN;
-      } catch {
-        return true;
-      }
+      return (costOf(hash) ?? 0) < logN;
     },
   };
 }

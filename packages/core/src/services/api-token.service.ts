@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { displayPrefix, hashToken } from '../crypto/tokens.js';
-import { UserSchema } from '../entities/index.js';
+import { type User, UserSchema } from '../entities/index.js';
 import { notFound } from '../errors.js';
 import { idSchema } from '../schemas.js';
 import type { AuditLog } from './audit-log.js';
@@ -11,6 +11,21 @@ export interface GeneratedApiToken {
   token: string;
   prefix: string;
   createdAt: string;
+}
+
+/**
+ * Ends the user's API token (on the entity; the caller's unit of work saves it). Says whether there
+ * was one, and its display prefix for the audit trail.
+ */
+export function clearApiToken(user: User, now: Date): { had: boolean; prefix: string | null } {
+  if (!user.apiTokenHash) return { had: false, prefix: null };
+  const prefix = user.apiTokenPrefix ?? null;
+  user.apiTokenHash = null;
+  user.apiTokenPrefix = null;
+  user.apiTokenCreatedAt = null;
+  user.apiTokenLastUsedAt = null;
+  user.updatedAt = now;
+  return { had: true, prefix };
 }
 
 /** The one personal API token per user: generate (replacing any) and revoke. */
@@ -49,18 +64,13 @@ export class ApiTokenService {
     await this.deps.db.transaction(async (em) => {
       const user = await em.findOne(UserSchema, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!user) throw notFound('User');
-      if (!user.apiTokenHash) return;
-      const prefix = user.apiTokenPrefix;
-      user.apiTokenHash = null;
-      user.apiTokenPrefix = null;
-      user.apiTokenCreatedAt = null;
-      user.apiTokenLastUsedAt = null;
-      user.updatedAt = this.deps.clock.now();
+      const revoked = clearApiToken(user, this.deps.clock.now());
+      if (!revoked.had) return;
       this.audit.record(em, meta, {
         action: 'api_token.revoked',
         targetType: 'user',
         targetId: userId,
-        metadata: { prefix },
+        metadata: { prefix: revoked.prefix },
       });
     });
     return { ok: true };

@@ -7,6 +7,7 @@ import { SessionSchema, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { type LoginInput, loginInput } from '../schemas.js';
 import { assertNotThrottled } from '../throttle/assert-not-throttled.js';
+import { throttleKeyOfIp } from '../throttle/client-key.js';
 import type { AuditLog } from './audit-log.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { SessionStore } from './session-store.js';
@@ -43,14 +44,19 @@ export class AuthService {
    */
   async login(input: LoginInput, meta: RequestMeta = {}): Promise<LoginResult> {
     const { email, password } = loginInput.parse(input);
-    const throttleKey = `${meta.ip ?? 'unknown'}|${email}`;
+    const throttleKey = `${throttleKeyOfIp(meta.ip)}|${email}`;
     await assertNotThrottled(this.deps.throttle, throttleKey, 'failed sign-in attempts');
 
     const em = this.deps.db.read();
     const user = await em.findOne(UserSchema, { email });
     const hash = user?.passwordHash ?? null;
-    // Always one scrypt verification, user or not (checkPassword uses a dummy hash when needed).
-    const valid = await checkPassword(this.deps.hasher, hash, password);
+    // The same scrypt work, user or not (checkPassword pads and uses dummy hashes as needed).
+    const valid = await checkPassword(this.deps.hasher, hash, password).catch(async (error: unknown) => {
+      // Too busy to check the password: the attempt was never judged, so it does not count.
+      if (error instanceof DomainError && error.code === 'BUSY')
+        await this.deps.throttle.notJudged(throttleKey);
+      throw error;
+    });
     if (!user || !valid) {
       await em.transactional(async (tx) => {
         this.audit.record(
@@ -80,9 +86,17 @@ export class AuthService {
         { id: user.id },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
-      if (!fresh || fresh.passwordHash !== hash)
-        throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
-      if (upgradedHash) fresh.passwordHash = upgradedHash;
+      if (!fresh?.passwordHash) throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+      let rehashed = false;
+      if (fresh.passwordHash !== hash) {
+        // Changed meanwhile: by a concurrent login's rehash of this same password (fine), or by a
+        // password change or reset (this login must not undo it). The password tells which.
+        if (!(await this.deps.hasher.verify(fresh.passwordHash, password)))
+          throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+      } else if (upgradedHash) {
+        fresh.passwordHash = upgradedHash;
+        rehashed = true;
+      }
       fresh.lastLoginAt = now;
       const session = SessionStore.issue(tx, this.deps, fresh.id, meta);
       this.audit.record(
@@ -92,7 +106,7 @@ export class AuthService {
           action: 'auth.login',
           targetType: 'user',
           targetId: fresh.id,
-          metadata: { rehashed: Boolean(upgradedHash) },
+          metadata: { rehashed },
         },
       );
       await tx.flush();

@@ -15,6 +15,8 @@ import {
   resetPasswordInput,
 } from '../schemas.js';
 import { assertNotThrottled } from '../throttle/assert-not-throttled.js';
+import { throttleKeyOfIp } from '../throttle/client-key.js';
+import { clearApiToken } from './api-token.service.js';
 import type { AuditLog } from './audit-log.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { SessionStore } from './session-store.js';
@@ -64,27 +66,46 @@ export class PasswordService {
       await SessionStore.endAllOf(tx, userId, meta.sessionId ?? undefined);
       // Reset links asked for before the change are for a password that no longer exists.
       await tx.nativeUpdate(PasswordResetSchema, { userId, usedAt: null }, { usedAt: now });
-      this.audit.record(
-        tx,
-        { ...meta, actorId: meta.actorId ?? userId },
-        { action: 'auth.password_changed', targetType: 'user', targetId: userId },
-      );
+      const actor = { ...meta, actorId: meta.actorId ?? userId };
+      this.audit.record(tx, actor, { action: 'auth.password_changed', targetType: 'user', targetId: userId });
+      // Whoever took over the account may have minted an API token: it ends with the old password.
+      const revoked = clearApiToken(locked, now);
+      if (revoked.had) {
+        this.audit.record(tx, actor, {
+          action: 'api_token.revoked',
+          targetType: 'user',
+          targetId: userId,
+          metadata: { prefix: revoked.prefix, reason: 'password changed' },
+        });
+      }
     });
     return { ok: true };
   }
 
   /**
-   * Always answers `{ ok: true }`, whether or not the email belongs to a user, so it cannot be
-   * used to find accounts. The mail goes after commit; a failed send is reported, not thrown.
+   * Always answers `{ ok: true }` at once, whether or not the email belongs to a user, so neither
+   * the answer nor its timing tells that an account exists; the work happens after answering. At
+   * most 3 mails per email and 20 per IP go out an hour (past that,
+   * silently nothing), and a user has at most one live link: a new one replaces the old.
    */
-  async requestReset(input: { email: string }): Promise<{ ok: true }> {
+  async requestReset(input: { email: string }, meta: RequestMeta = {}): Promise<{ ok: true }> {
     const { email } = requestPasswordResetInput.parse(input);
+    this.deps.background.run('password reset request', () => this.sendResetLink(email, meta));
+    return { ok: true };
+  }
+
+  private async sendResetLink(email: string, meta: RequestMeta): Promise<void> {
+    const { perEmail, perIp } = this.deps.resetLimits;
+    // Counted whether or not the account exists, so the limits say nothing about that either.
+    if ((await perEmail.consume(email)) > 0 || (await perIp.consume(throttleKeyOfIp(meta.ip))) > 0) return;
     const user = await this.deps.db.read().findOne(UserSchema, { email });
-    if (!user) return { ok: true };
+    if (!user) return;
     const now = this.deps.clock.now();
     const token = this.deps.tokens.generate('passwordReset');
     const expiresAt = new Date(now.getTime() + this.deps.config.passwordResetTtlMinutes * MINUTE_MS);
     await this.deps.db.transaction(async (tx) => {
+      // One live link per user: the one mailed before this is dead from now on.
+      await tx.nativeUpdate(PasswordResetSchema, { userId: user.id, usedAt: null }, { usedAt: now });
       tx.create(PasswordResetSchema, {
         id: newId('passwordReset'),
         userId: user.id,
@@ -94,13 +115,11 @@ export class PasswordService {
       });
     });
     const resetUrl = `${this.deps.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
-    // Not awaited: how long a mail server takes must not tell a caller that the account exists.
-    this.deps.mailer
+    await this.deps.mailer
       .send(passwordResetMessage({ to: user.email, resetUrl, expiresAt }))
       .catch((error: unknown) => {
         this.deps.onWarning(`password reset mail to user ${user.id} could not be sent`, error);
       });
-    return { ok: true };
   }
 
   /** Single use: the token is consumed atomically; every session of the user ends. */
@@ -116,6 +135,9 @@ export class PasswordService {
     assertStrongPassword(newPassword, user.email);
     const passwordHash = await this.deps.hasher.hash(newPassword);
     await this.deps.db.transaction(async (tx) => {
+      // Locks in the order every credential change takes them: the user row, then reset links.
+      const locked = await tx.findOne(UserSchema, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!locked) throw new DomainError('INVALID_TOKEN', INVALID_RESET);
       const usedAt = this.deps.clock.now();
       const consumed = await tx.nativeUpdate(
         PasswordResetSchema,
@@ -125,13 +147,21 @@ export class PasswordService {
       if (consumed === 0) throw new DomainError('INVALID_TOKEN', INVALID_RESET);
       // Other outstanding links of this user die too: the password they were for is gone.
       await tx.nativeUpdate(PasswordResetSchema, { userId: user.id, usedAt: null }, { usedAt });
-      await tx.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: usedAt });
+      locked.passwordHash = passwordHash;
+      locked.updatedAt = usedAt;
       await SessionStore.endAllOf(tx, user.id);
-      this.audit.record(
-        tx,
-        { ...meta, actorId: meta.actorId ?? user.id },
-        { action: 'auth.password_reset', targetType: 'user', targetId: user.id },
-      );
+      const actor = { ...meta, actorId: meta.actorId ?? user.id };
+      this.audit.record(tx, actor, { action: 'auth.password_reset', targetType: 'user', targetId: user.id });
+      // Whoever took over the account may have minted an API token: it ends with the old password.
+      const revoked = clearApiToken(locked, usedAt);
+      if (revoked.had) {
+        this.audit.record(tx, actor, {
+          action: 'api_token.revoked',
+          targetType: 'user',
+          targetId: user.id,
+          metadata: { prefix: revoked.prefix, reason: 'password reset' },
+        });
+      }
     });
     return { ok: true };
   }

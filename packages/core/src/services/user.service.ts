@@ -18,6 +18,7 @@ import {
   type UpdateUserInput,
   updateUserInput,
 } from '../schemas.js';
+import { clearApiToken } from './api-token.service.js';
 import type { AuditLog } from './audit-log.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { lockEmail } from './email-lock.js';
@@ -151,12 +152,9 @@ export class UserService {
       const user = await lockUser(em, id, { guardAdmins: true });
       if (user.role === 'admin') await assertNotLastAdmin(em, user.id, 'delete');
       const now = this.deps.clock.now();
+      clearApiToken(user, now);
       user.deletedAt = now;
       user.updatedAt = now;
-      user.apiTokenHash = null;
-      user.apiTokenPrefix = null;
-      user.apiTokenCreatedAt = null;
-      user.apiTokenLastUsedAt = null;
       await SessionStore.endAllOf(em, user.id);
       this.audit.record(em, meta, {
         action: 'user.deleted',

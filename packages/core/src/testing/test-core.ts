@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { type GatehouseConfig, loadConfig } from '../config.js';
-import { type Core, type CreateCoreOptions, createCore, ormOf } from '../core.js';
+import { type Core, type CreateCoreOptions, createCore, internalsOf } from '../core.js';
 
 /** Config for tests: cheap scrypt (logN 10) and nothing read from the real environment. */
 export function testConfig(overrides: Record<string, string> = {}): GatehouseConfig {
@@ -33,8 +33,12 @@ export async function createTestCore(
 
 const TABLES = ['audit_event', 'password_reset', 'session', 'invite', 'user'];
 
-/** Empties every table of the domain (not the migrations table). */
+/**
+ * Empties every table of the domain (not the migrations table) and forgets the in-process rate
+ * limit counts, so each test starts from nothing.
+ */
 export async function truncateAll(core: Core): Promise<void> {
+  internalsOf(core).limits.clearMemory();
   await sql(core, `truncate table ${TABLES.map((table) => `"${table}"`).join(', ')} cascade`);
 }
 
@@ -44,7 +48,7 @@ export async function sql<T = Record<string, unknown>>(
   query: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  return ormOf(core).em.fork().getConnection().execute<T[]>(query, params);
+  return internalsOf(core).orm.em.fork().getConnection().execute<T[]>(query, params);
 }
 
 /**
@@ -60,8 +64,8 @@ export async function warmPool(core: Core, count = 20): Promise<void> {
   });
   await Promise.all(
     Array.from({ length: count }, () =>
-      ormOf(core)
-        .em.fork()
+      internalsOf(core)
+        .orm.em.fork()
         .transactional(async (em) => {
           await em.execute('select 1');
           arrived += 1;

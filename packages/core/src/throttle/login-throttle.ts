@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { createRateLimitStore, type RateLimiter } from './rate-limiter.js';
 
 /**
  * Counts login attempts per key (IP + normalised email) in a fixed window; a success clears the
@@ -16,6 +15,8 @@ export interface LoginThrottle {
   attempt(key: string): Promise<number>;
   /** The attempt succeeded: forget the key's count. */
   succeeded(key: string): Promise<void>;
+  /** The attempt was never judged (the server was too busy to check it): it does not count. */
+  notJudged(key: string): Promise<void>;
   /** Seconds until `key` may try again (0 = now), without counting anything. */
   retryAfterSeconds(key: string): Promise<number>;
   close(): Promise<void>;
@@ -28,47 +29,24 @@ export interface LoginThrottleOptions {
   redisUrl?: string | undefined;
 }
 
-function throttleOn(
-  limiter: RateLimiterAbstract,
-  maxFailures: number,
-  close: () => Promise<void>,
+/** A login throttle on a limiter of `maxFailures` points per window. */
+export function loginThrottleOn(
+  limiter: RateLimiter,
+  close: () => Promise<void> = async () => {},
 ): LoginThrottle {
-  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   return {
-    async attempt(key) {
-      // penalty() never rejects for being over the limit; it returns the count after adding one.
-      const state = await limiter.penalty(key, 1);
-      return state.consumedPoints > maxFailures ? seconds(state.msBeforeNext) : 0;
-    },
-    async succeeded(key) {
-      await limiter.delete(key);
-    },
-    async retryAfterSeconds(key) {
-      const state = await limiter.get(key);
-      // The in-memory store drops a key by timer, so `get` may still return one whose window has
-      // ended (msBeforeNext <= 0): that key is free again.
-      if (!state || state.consumedPoints < maxFailures || state.msBeforeNext <= 0) return 0;
-      return seconds(state.msBeforeNext);
-    },
+    attempt: (key) => limiter.consume(key),
+    succeeded: (key) => limiter.reset(key),
+    notJudged: (key) => limiter.refund(key),
+    retryAfterSeconds: (key) => limiter.retryAfterSeconds(key),
     close,
   };
 }
 
+/** A login throttle with its own store (createCore shares one store among all its limiters). */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
-  const base = {
-    points: options.maxFailures,
-    duration: options.windowMinutes * 60,
-    keyPrefix: 'gatehouse:login',
-  };
-  if (!options.redisUrl) return throttleOn(new RateLimiterMemory(base), options.maxFailures, async () => {});
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
-  const limiter = new RateLimiterRedis({
-    ...base,
-    storeClient: redis,
-    // If Redis is unreachable, keep throttling this instance in memory rather than failing logins.
-    insuranceLimiter: new RateLimiterMemory(base),
-  });
-  return throttleOn(limiter, options.maxFailures, async () => {
-    redis.disconnect();
-  });
+  const store = createRateLimitStore(options.redisUrl);
+  return loginThrottleOn(store.limiter('login', options.maxFailures, options.windowMinutes * 60), () =>
+    store.close(),
+  );
 }

@@ -1,0 +1,60 @@
+import type { Core } from '@gatehouse/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useHttpServer, useServerCore } from './http-harness.js';
+
+// A real core on the worker's database; only its ping is wrapped, to count the calls and to play
+// an outage. /readyz is outside the rate limit, so it must not cost one query per call.
+const h = useServerCore();
+const database = { pings: 0, up: true };
+const http = useHttpServer(h, {
+  core: (): Core => ({
+    ...h.core,
+    async ping() {
+      database.pings += 1;
+      const answered = await h.core.ping();
+      return answered && database.up;
+    },
+  }),
+});
+
+const readyz = async () => {
+  const response = await fetch(`${http.url}/readyz`);
+  return { status: response.status, body: await response.json() };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeEach(() => {
+  database.up = true;
+});
+
+describe('/readyz caches the database answer for about a second', () => {
+  it('answers a flood of 50 requests with at most 2 database pings', async () => {
+    // Let any answer cached by an earlier test run out.
+    await sleep(1100);
+    database.pings = 0;
+    const concurrent = await Promise.all(Array.from({ length: 25 }, readyz));
+    const oneByOne = [];
+    for (let i = 0; i < 25; i += 1) oneByOne.push(await readyz());
+    for (const answer of [...concurrent, ...oneByOne])
+      expect(answer).toEqual({ status: 200, body: { status: 'ok', db: 'up' } });
+    expect(database.pings).toBeGreaterThanOrEqual(1);
+    expect(database.pings).toBeLessThanOrEqual(2);
+  });
+
+  it('sees an outage once the cached answer is older than the cache period, and caches that too', async () => {
+    expect((await readyz()).status).toBe(200);
+    database.up = false;
+    await sleep(1100);
+    expect(await readyz()).toEqual({ status: 503, body: { status: 'unavailable', db: 'down' } });
+
+    const pingsBefore = database.pings;
+    const flood = await Promise.all(Array.from({ length: 50 }, readyz));
+    expect(flood.every((answer) => answer.status === 503)).toBe(true);
+    expect(database.pings - pingsBefore).toBeLessThanOrEqual(1);
+
+    // And recovery is seen as soon.
+    database.up = true;
+    await sleep(1100);
+    expect(await readyz()).toEqual({ status: 200, body: { status: 'ok', db: 'up' } });
+  });
+});
