@@ -64,7 +64,12 @@ export class CommandContext {
     },
   ): void {
     if (view.json) {
-      this.json({ items: page.items, nextCursor: page.nextCursor, total: page.total });
+      this.json({
+        items: page.items,
+        nextCursor: page.nextCursor,
+        total: page.total,
+        totalCapped: page.totalCapped,
+      });
       return;
     }
     if (page.items.length === 0) {
@@ -73,7 +78,11 @@ export class CommandContext {
     }
     this.out(view.table(page.items));
     this.out();
-    this.out(`Showing ${page.items.length} of ${plural(page.total, view.noun)}.`);
+    this.out(
+      page.totalCapped
+        ? `Showing ${page.items.length} of more than ${plural(page.total, view.noun)}.`
+        : `Showing ${page.items.length} of ${plural(page.total, view.noun)}.`,
+    );
     if (page.nextCursor)
       this.out(`Next page: ${[...view.nextCommand, `--cursor ${page.nextCursor}`].join(' ')}`);
   }

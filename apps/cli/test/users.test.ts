@@ -66,7 +66,7 @@ describe('gatehouse users list', () => {
     expect(result.code).toBe(0);
     const page = JSON.parse(result.stdout) as { items: UserDto[]; nextCursor: string | null; total: number };
     const expected = Object.fromEntries(USER_FIELDS.map((field) => [field, user[field as keyof UserDto]]));
-    expect(page).toEqual({ items: [expected], nextCursor: null, total: 1 });
+    expect(page).toEqual({ items: [expected], nextCursor: null, total: 1, totalCapped: false });
     expect(Object.keys(page.items[0] ?? {})).toEqual(USER_FIELDS);
   });
 

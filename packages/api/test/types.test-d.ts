@@ -70,6 +70,7 @@ describe('inferred outputs, exactly', () => {
       items: User[];
       nextCursor: string | null;
       total: number;
+      totalCapped: boolean;
     }>();
     expectTypeOf<Out['users']['get']>().toEqualTypeOf<User>();
     expectTypeOf<Out['users']['create']>().toEqualTypeOf<User>();
@@ -85,6 +86,7 @@ describe('inferred outputs, exactly', () => {
       items: Invite[];
       nextCursor: string | null;
       total: number;
+      totalCapped: boolean;
     }>();
     expectTypeOf<Out['invites']['create']>().toEqualTypeOf<Issued>();
     expectTypeOf<Out['invites']['resend']>().toEqualTypeOf<Issued>();

@@ -63,8 +63,10 @@ export interface Page<T> {
 }
 
 export interface CountedPage<T> extends Page<T> {
-  /** Every match of the filter, across all pages. */
+  /** Every match of the filter, across all pages (at most 10,000 for a `q` search: see totalCapped). */
   total: number;
+  /** True when a `q` search matched more than 10,000 rows and `total` stopped there. */
+  totalCapped: boolean;
 }
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -85,6 +87,38 @@ export function toUserDto(user: User): UserDto {
   };
 }
 
+/** A user as the read queries select it (db/user-reads.ts): the DTO's columns, no secret. */
+export interface UserRow {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: Role;
+  has_password: boolean;
+  api_token_prefix: string | null;
+  metadata: Record<string, unknown> | null;
+  // The driver hands timestamps over as text (MikroORM parses them itself); either is accepted.
+  created_at: Date | string;
+  updated_at: Date | string;
+  last_login_at: Date | string | null;
+}
+
+export function userDtoFromRow(row: UserRow): UserDto {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    role: row.role,
+    hasPassword: row.has_password,
+    apiTokenPrefix: row.api_token_prefix,
+    metadata: row.metadata,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at).toISOString(),
+  };
+}
+
 /** Status is derived, never stored: accepted, else revoked, else expired, else pending. */
 export function inviteStatus(
   invite: Pick<Invite, 'accepted' | 'revokedAt' | 'expiresAt'>,
@@ -96,7 +130,22 @@ export function inviteStatus(
   return 'pending';
 }
 
-export function toInviteDto(invite: Invite, now: Date): InviteDto {
+/** The columns an InviteDto shows (an entity, or a row selected with these names). */
+export type InviteFields = Pick<
+  Invite,
+  | 'id'
+  | 'userEmail'
+  | 'role'
+  | 'accepted'
+  | 'expiresAt'
+  | 'acceptedAt'
+  | 'invitedBy'
+  | 'revokedAt'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+export function toInviteDto(invite: InviteFields, now: Date): InviteDto {
   return {
     id: invite.id,
     email: invite.userEmail,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/pagination.js';
-import { useTestCore } from '../src/testing/index.js';
+import { sql, useTestCore } from '../src/testing/index.js';
 
 const h = useTestCore();
 
@@ -134,5 +134,49 @@ describe('users.list', () => {
     expect(page.items).toHaveLength(50);
     expect(page.total).toBe(51);
     expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('keeps exact totals without counting rows: creates, role changes, deletes, and raw inserts', async () => {
+    const totals = async () => ({
+      all: (await h.core.users.list()).total,
+      admin: (await h.core.users.list({ role: 'admin' })).total,
+      member: (await h.core.users.list({ role: 'member' })).total,
+      developer: (await h.core.users.list({ role: 'developer' })).total,
+    });
+    const admin = await h.core.users.create({ email: 'count-admin@example.com', role: 'admin' });
+    const member = await h.core.users.create({ email: 'count-member@example.com' });
+    await h.core.users.create({ email: 'count-dev@example.com', role: 'developer' });
+    expect(await totals()).toEqual({ all: 3, admin: 1, member: 1, developer: 1 });
+    await h.core.users.update({ id: member.id, role: 'admin' });
+    expect(await totals()).toEqual({ all: 3, admin: 2, member: 0, developer: 1 });
+    await h.core.users.delete(admin.id);
+    expect(await totals()).toEqual({ all: 2, admin: 1, member: 0, developer: 1 });
+    // A write that bypasses the services (an operator's SQL) is counted too: a trigger keeps the count.
+    await sql(
+      h.core,
+      `insert into "user" (id, email, role, created_at, updated_at) values (?, ?, 'member', now(), now())`,
+      ['usr_01kzzzzzzzzzzzzzzzzzzzzzzz', 'raw@example.com'],
+    );
+    expect(await totals()).toEqual({ all: 3, admin: 1, member: 1, developer: 1 });
+    expect((await h.core.users.list()).totalCapped).toBe(false);
+  });
+
+  it('caps the total of a q search at 10,000 (totalCapped), and stays exact below', async () => {
+    await sql(
+      h.core,
+      `insert into "user" (id, email, role, created_at, updated_at)
+       select 'usr_01k' || lpad(to_hex(n), 23, '0'), 'bulk' || n || '@many.example', 'member', now(), now()
+         from generate_series(1, 10050) as n`,
+    );
+    const capped = await h.core.users.list({ q: 'many.example', limit: 5 });
+    expect({ total: capped.total, totalCapped: capped.totalCapped, page: capped.items.length }).toEqual({
+      total: 10_000,
+      totalCapped: true,
+      page: 5,
+    });
+    const exact = await h.core.users.list({ q: 'bulk1005' });
+    expect({ total: exact.total, totalCapped: exact.totalCapped }).toEqual({ total: 2, totalCapped: false }); // bulk1005, bulk10050
+    // Unfiltered totals are exact at any size.
+    expect((await h.core.users.list({ limit: 1 })).total).toBe(10_050);
   });
 });

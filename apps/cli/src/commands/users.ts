@@ -47,7 +47,7 @@ Examples:
     .addOption(roleOption('--role <role>', 'only users with this role'))
     .option('--limit <n>', 'page size, 1–100', parseInteger, 50)
     .option('--cursor <cursor>', 'the page after this cursor (printed under the previous page)')
-    .option('--json', 'print { items, nextCursor, total } as JSON')
+    .option('--json', 'print { items, nextCursor, total, totalCapped } as JSON')
     .addHelpText(
       'after',
       `

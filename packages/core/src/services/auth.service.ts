@@ -2,8 +2,9 @@ import { LockMode } from '@mikro-orm/core';
 import { MINUTE_MS } from '../clock.js';
 import { checkPassword } from '../crypto/password-check.js';
 import { hashToken, hasTokenShape } from '../crypto/tokens.js';
+import { userBySessionHash } from '../db/user-reads.js';
 import { toUserDto, type UserDto } from '../dto.js';
-import { SessionSchema, UserSchema } from '../entities/index.js';
+import { UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { type LoginInput, loginInput } from '../schemas.js';
 import { assertNotThrottled } from '../throttle/assert-not-throttled.js';
@@ -132,16 +133,13 @@ export class AuthService {
    */
   async authenticateSession(token: string): Promise<Principal | null> {
     if (!hasTokenShape(token, 'session')) return null;
-    const em = this.deps.db.read();
     const now = this.deps.clock.now();
-    const session = await em.findOne(SessionSchema, { tokenHash: hashToken(token), expiresAt: { $gt: now } });
-    if (!session) return null;
-    const user = await em.findOne(UserSchema, { id: session.userId });
-    if (!user) return null;
-    if (now.getTime() - session.lastSeenAt.getTime() >= LAST_USE_RESOLUTION_MS) {
-      await em.nativeUpdate(SessionSchema, { id: session.id }, { lastSeenAt: now });
+    const found = await userBySessionHash(this.deps.db, hashToken(token), now);
+    if (!found) return null;
+    if (now.getTime() - found.lastSeenAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+      await this.deps.db.sql('update "session" set last_seen_at = ? where id = ?', [now, found.sessionId]);
     }
-    return { user: toUserDto(user), via: 'session', sessionId: session.id };
+    return { user: found.user, via: 'session', sessionId: found.sessionId };
   }
 
   /** Resolves an `Authorization: Bearer` API token to its user, or null. */

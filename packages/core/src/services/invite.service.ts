@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { HOUR_MS } from '../clock.js';
 import { hashToken, hasTokenShape } from '../crypto/tokens.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { listInvites } from '../db/invite-reads.js';
 import {
   type CountedPage,
   type InviteDto,
@@ -171,25 +172,18 @@ export class InviteService {
     return invite ? toInviteDto(invite, this.deps.clock.now()) : null;
   }
 
-  /** Newest first; `status` is derived from the columns at query time. */
+  /** Newest first; `status` is derived from the columns at query time; `q` is trigram-indexed. */
   async list(input?: ListInvitesInput): Promise<CountedPage<InviteDto>> {
     const { status, q, limit, cursor } = listInvitesInput.parse(input);
-    const before = decodeCursor(cursor, ID_PREFIXES.invite);
-    const now = this.deps.clock.now();
-    const where: FilterQuery<Invite> = {
-      ...(status ? statusFilter(status, now) : {}),
-      ...(q ? { userEmail: { $ilike: likeContains(q) } } : {}),
-    };
-    const em = this.deps.db.read();
-    const [rows, total] = await Promise.all([
-      em.find(InviteSchema, before ? { $and: [where, { id: { $lt: before } }] } : where, {
-        orderBy: { id: 'desc' },
-        limit: limit + 1,
-      }),
-      em.fork().count(InviteSchema, where),
-    ]);
+    const { rows, total, totalCapped } = await listInvites(this.deps.db, {
+      status,
+      pattern: q ? likeContains(q) : undefined,
+      before: decodeCursor(cursor, ID_PREFIXES.invite),
+      limit,
+      now: this.deps.clock.now(),
+    });
     const page = toPage(rows, limit);
-    return { items: page.rows.map((invite) => toInviteDto(invite, now)), nextCursor: page.nextCursor, total };
+    return { items: page.rows, nextCursor: page.nextCursor, total, totalCapped };
   }
 
   /** Read-only, so mail link scanners can open it. Only an unknown token is an error. */
@@ -325,18 +319,5 @@ export class InviteService {
       }
     }
     return { invite: toInviteDto(invite, this.deps.clock.now()), token, acceptUrl, emailSent, reused };
-  }
-}
-
-function statusFilter(status: InviteStatus, now: Date) {
-  switch (status) {
-    case 'accepted':
-      return { accepted: true };
-    case 'revoked':
-      return { accepted: false, revokedAt: { $ne: null } };
-    case 'expired':
-      return { accepted: false, revokedAt: null, expiresAt: { $lte: now } };
-    case 'pending':
-      return { accepted: false, revokedAt: null, expiresAt: { $gt: now } };
   }
 }

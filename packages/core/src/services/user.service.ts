@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUniqueViolation } from '../db/errors.js';
+import { listUsers, userById } from '../db/user-reads.js';
 import { type CountedPage, toUserDto, type UserDto } from '../dto.js';
 import { normalizeEmail } from '../email.js';
 import { InviteSchema, type User, UserSchema } from '../entities/index.js';
@@ -73,9 +74,9 @@ export class UserService {
 
   async get(id: string): Promise<UserDto> {
     idSchema.parse(id);
-    const user = await this.deps.db.read().findOne(UserSchema, { id });
+    const user = await userById(this.deps.db, id);
     if (!user) throw notFound('User');
-    return toUserDto(user);
+    return user;
   }
 
   async findByEmail(email: string): Promise<UserDto | null> {
@@ -83,30 +84,20 @@ export class UserService {
     return user ? toUserDto(user) : null;
   }
 
-  /** Newest first. `q` matches email, first and last name, case-insensitively. */
+  /**
+   * Newest first. `q` matches email, first and last name, case-insensitively (trigram-indexed);
+   * its total stops at 10,000 (`totalCapped`). Other totals are exact.
+   */
   async list(input?: ListUsersInput): Promise<CountedPage<UserDto>> {
     const { q, role, limit, cursor } = listUsersInput.parse(input);
-    const before = decodeCursor(cursor, ID_PREFIXES.user);
-    const where: FilterQuery<User> = {};
-    if (role) where.role = role;
-    if (q) {
-      const pattern = likeContains(q);
-      where.$or = [
-        { email: { $ilike: pattern } },
-        { firstName: { $ilike: pattern } },
-        { lastName: { $ilike: pattern } },
-      ];
-    }
-    const em = this.deps.db.read();
-    const [rows, total] = await Promise.all([
-      em.find(UserSchema, before ? { $and: [where, { id: { $lt: before } }] } : where, {
-        orderBy: { id: 'desc' },
-        limit: limit + 1,
-      }),
-      em.fork().count(UserSchema, where),
-    ]);
+    const { rows, total, totalCapped } = await listUsers(this.deps.db, {
+      role,
+      pattern: q ? likeContains(q) : undefined,
+      before: decodeCursor(cursor, ID_PREFIXES.user),
+      limit,
+    });
     const page = toPage(rows, limit);
-    return { items: page.rows.map(toUserDto), nextCursor: page.nextCursor, total };
+    return { items: page.rows, nextCursor: page.nextCursor, total, totalCapped };
   }
 
   async update(input: UpdateUserInput, meta: RequestMeta = {}): Promise<UserDto> {

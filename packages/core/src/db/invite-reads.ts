@@ -1,0 +1,77 @@
+import { type InviteDto, type InviteFields, toInviteDto } from '../dto.js';
+import type { InviteStatus } from '../invite-status.js';
+import type { UnitOfWork } from './unit-of-work.js';
+import { TOTAL_CAP } from './user-reads.js';
+
+// The invite list as plain SQL with bound parameters: the DTO's columns only (never the token hash).
+
+const INVITE_COLUMNS = `i.id, i.user_email as "userEmail", i.role, i.accepted, i.expires_at as "expiresAt",
+  i.accepted_at as "acceptedAt", i.invited_by as "invitedBy", i.revoked_at as "revokedAt",
+  i.created_at as "createdAt", i.updated_at as "updatedAt"`;
+
+/** Status is derived at query time from the columns (see inviteStatus in dto.ts). */
+const STATUS_CONDITION: Record<InviteStatus, string> = {
+  accepted: 'i.accepted',
+  revoked: 'not i.accepted and i.revoked_at is not null',
+  expired: 'not i.accepted and i.revoked_at is null and i.expires_at <= ?',
+  pending: 'not i.accepted and i.revoked_at is null and i.expires_at > ?',
+};
+
+export interface InviteListQuery {
+  status: InviteStatus | undefined;
+  /** ILIKE pattern (already escaped) on the email. */
+  pattern: string | undefined;
+  before: string | undefined;
+  limit: number;
+  now: Date;
+}
+
+type DateKey = 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'createdAt' | 'updatedAt';
+const DATE_KEYS: DateKey[] = ['expiresAt', 'acceptedAt', 'revokedAt', 'createdAt', 'updatedAt'];
+
+/** The driver hands timestamps over as text (MikroORM parses them itself): make them Dates. */
+function withDates(row: InviteFields): InviteFields {
+  const copy = { ...row };
+  for (const key of DATE_KEYS) {
+    const value = copy[key] as Date | string | null | undefined;
+    if (typeof value === 'string') (copy as Record<DateKey, Date | null>)[key] = new Date(value);
+  }
+  return copy;
+}
+
+/** One page, newest first, and the total (a search's total stops at TOTAL_CAP: totalCapped). */
+export async function listInvites(
+  db: UnitOfWork,
+  query: InviteListQuery,
+): Promise<{ rows: InviteDto[]; total: number; totalCapped: boolean }> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (query.status) {
+    conditions.push(STATUS_CONDITION[query.status]);
+    if (query.status === 'expired' || query.status === 'pending') values.push(query.now);
+  }
+  if (query.pattern) {
+    conditions.push('i.user_email ilike ?');
+    values.push(query.pattern);
+  }
+  const filter = conditions.length > 0 ? conditions.join(' and ') : 'true';
+  const pageFilter = query.before ? `${filter} and i.id < ?` : filter;
+  const pageValues = query.before ? [...values, query.before] : values;
+  const counted = query.pattern
+    ? `select count(*)::int as n from (select 1 from "invite" i where ${filter} limit ${TOTAL_CAP + 1}) m`
+    : `select count(*)::int as n from "invite" i where ${filter}`;
+  const [rows, [count]] = await Promise.all([
+    db.sql<InviteFields>(
+      `select ${INVITE_COLUMNS} from "invite" i where ${pageFilter} order by i.id desc limit ?`,
+      [...pageValues, query.limit + 1],
+    ),
+    db.sql<{ n: number }>(counted, values),
+  ]);
+  const total = count?.n ?? 0;
+  const capped = Boolean(query.pattern) && total > TOTAL_CAP;
+  return {
+    rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
+    total: capped ? TOTAL_CAP : total,
+    totalCapped: capped,
+  };
+}

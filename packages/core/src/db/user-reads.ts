@@ -1,0 +1,98 @@
+import { type UserDto, type UserRow, userDtoFromRow } from '../dto.js';
+import type { Role } from '../roles.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+// The hot reads of users, as plain SQL with bound parameters beside the ORM: no entity, no unit of
+// work, and only the columns a DTO shows (never a password or token hash).
+
+/** What a UserDto needs, and no more. */
+const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
+  u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at`;
+
+/** Above this many matches, a search reports `total: 10000, totalCapped: true` instead of counting on. */
+export const TOTAL_CAP = 10_000;
+
+export async function userById(db: UnitOfWork, id: string): Promise<UserDto | null> {
+  const [row] = await db.sql<UserRow>(
+    `select ${USER_COLUMNS} from "user" u where u.id = ? and u.deleted_at is null`,
+    [id],
+  );
+  return row ? userDtoFromRow(row) : null;
+}
+
+/**
+ * The active user of a live session, in one round trip (session ⋈ user). `lastSeenAt` is returned
+ * so the caller can decide to record use.
+ */
+export async function userBySessionHash(
+  db: UnitOfWork,
+  tokenHash: string,
+  now: Date,
+): Promise<{ user: UserDto; sessionId: string; lastSeenAt: Date } | null> {
+  const [row] = await db.sql<UserRow & { session_id: string; session_last_seen_at: Date | string }>(
+    `select ${USER_COLUMNS}, s.id as session_id, s.last_seen_at as session_last_seen_at
+       from "session" s join "user" u on u.id = s.user_id and u.deleted_at is null
+      where s.token_hash = ? and s.expires_at > ?`,
+    [tokenHash, now],
+  );
+  if (!row) return null;
+  return {
+    user: userDtoFromRow(row),
+    sessionId: row.session_id,
+    lastSeenAt: new Date(row.session_last_seen_at),
+  };
+}
+
+export interface UserListQuery {
+  role: Role | undefined;
+  /** ILIKE pattern (already escaped) on email, first and last name. */
+  pattern: string | undefined;
+  /** Only ids below this one (keyset paging, newest first). */
+  before: string | undefined;
+  limit: number;
+}
+
+/**
+ * One page, newest first, and the total. Without a search the total is read from user_count (kept
+ * exact by a trigger); a search counts its matches up to TOTAL_CAP + 1 through the trigram indexes.
+ */
+export async function listUsers(
+  db: UnitOfWork,
+  query: UserListQuery,
+): Promise<{ rows: UserDto[]; total: number; totalCapped: boolean }> {
+  const conditions = ['u.deleted_at is null'];
+  const values: unknown[] = [];
+  if (query.role) {
+    conditions.push('u.role = ?');
+    values.push(query.role);
+  }
+  if (query.pattern) {
+    conditions.push('(u.email ilike ? or u.first_name ilike ? or u.last_name ilike ?)');
+    values.push(query.pattern, query.pattern, query.pattern);
+  }
+  const filter = conditions.join(' and ');
+  const pageConditions = query.before ? `${filter} and u.id < ?` : filter;
+  const pageValues = query.before ? [...values, query.before] : values;
+  const [rows, total] = await Promise.all([
+    db.sql<UserRow>(
+      `select ${USER_COLUMNS} from "user" u where ${pageConditions} order by u.id desc limit ?`,
+      [...pageValues, query.limit + 1],
+    ),
+    query.pattern
+      ? db
+          .sql<{ n: number }>(
+            `select count(*)::int as n from (select 1 from "user" u where ${filter} limit ?) m`,
+            [...values, TOTAL_CAP + 1],
+          )
+          .then(([row]) => row?.n ?? 0)
+      : db
+          .sql<{ n: string }>(
+            `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
+            query.role ? [query.role] : [],
+          )
+          .then(([row]) => Number(row?.n ?? 0)),
+  ]);
+  // Only a search's count stops at the cap; the kept counts are exact at any size.
+  const capped = Boolean(query.pattern) && total > TOTAL_CAP;
+  return { rows: rows.map(userDtoFromRow), total: capped ? TOTAL_CAP : total, totalCapped: capped };
+}
