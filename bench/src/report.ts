@@ -1,0 +1,113 @@
+import type { LoadRow, Results } from './suites.js';
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+/** Targets of the speed issue, as ratios to the baseline (reads) or limits. */
+const RATIO_TARGETS: Record<string, number> = {
+  '/healthz': 0.5,
+  'auth.me': 0.7,
+  'users.get': 0.7,
+  'users.list': 0.6,
+};
+
+function summarise(rows: LoadRow[], name: string, target: LoadRow['target']) {
+  const mine = rows.filter((row) => row.case === name && row.target === target);
+  if (mine.length === 0) return null;
+  return {
+    rps: median(mine.map((row) => row.requestsPerSecond)),
+    p50: median(mine.map((row) => row.p50Ms)),
+    p99: median(mine.map((row) => row.p99Ms)),
+    cpu: median(mine.map((row) => row.cpuMsPerRequest)),
+    errors: mine.reduce((sum, row) => sum + row.errors, 0),
+  };
+}
+
+export function renderMarkdown(results: Results): string {
+  const lines: string[] = [];
+  const m = results.machine;
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Run ${results.startedAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}.` +
+      ` Gatehouse (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, scrypt logN 15) beside a hand-written Fastify + pg` +
+      ' server answering the same requests with the same SQL, same PostgreSQL, load from a separate process' +
+      ' (autocannon, 10 connections), rounds interleaved; medians of the rounds. Reproduce: `pnpm bench` and' +
+      ' `pnpm bench:scale` (README).',
+    '',
+  );
+  if (results.settings.smoke) lines.push('**Smoke run** (tiny durations): the figures mean nothing.', '');
+  lines.push('## Reads and the host', '');
+  lines.push(
+    '| case | raw req/s | Gatehouse req/s | ratio | target | Gatehouse p50 / p99 ms | CPU ms/req raw / Gatehouse |',
+  );
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const name of [...new Set(results.load.map((row) => row.case))]) {
+    const raw = summarise(results.load, name, 'raw');
+    const gh = summarise(results.load, name, 'gatehouse');
+    if (!gh) continue;
+    const ratio = raw ? gh.rps / raw.rps : Number.NaN;
+    const target = RATIO_TARGETS[name];
+    lines.push(
+      `| ${name} | ${raw ? Math.round(raw.rps) : '-'} | ${Math.round(gh.rps)} | ${raw ? fixed(ratio, 2) : '-'} | ${
+        target ? `≥ ${target} ${ratio >= target ? '✓' : '✗'}` : '-'
+      } | ${fixed(gh.p50)} / ${fixed(gh.p99)} | ${raw ? fixed(raw.cpu, 3) : '-'} / ${fixed(gh.cpu, 3)} |`,
+    );
+  }
+  if (results.peakRssMiB) {
+    const rss = results.peakRssMiB;
+    lines.push(
+      '',
+      `Peak RSS under the read load: Gatehouse ${fixed(rss.gatehouse, 0)} MiB (target < 150 ${rss.gatehouse < 150 ? '✓' : '✗'}), raw ${fixed(rss.raw, 0)} MiB.`,
+    );
+  }
+  if (results.writes.length > 0) {
+    lines.push(
+      '',
+      '## Writes (Gatehouse only)',
+      '',
+      '| case | req/s | p50 / p99 ms | errors |',
+      '|---|---|---|---|',
+    );
+    for (const row of results.writes) {
+      lines.push(
+        `| ${row.case} | ${Math.round(row.requestsPerSecond)} | ${fixed(row.p50Ms)} / ${fixed(row.p99Ms)} | ${row.errors} |`,
+      );
+    }
+  }
+  if (results.login) {
+    const l = results.login;
+    lines.push(
+      '',
+      '## Sign-in flood',
+      '',
+      '| logins/s | scrypt limit/s (same run) | ratio (target ≥ 0.9) | p50 / p99 ms | event-loop delay p99 (target < 20 ms) | peak RSS MiB |',
+      '|---|---|---|---|---|---|',
+      `| ${fixed(l.requestsPerSecond)} | ${fixed(l.scryptLimitPerSecond)} | ${fixed(l.ratio, 2)} ${l.ratio >= 0.9 ? '✓' : '✗'} | ${fixed(l.p50Ms)} / ${fixed(l.p99Ms)} | ${fixed(l.eventLoopDelayP99Ms)} ms ${l.eventLoopDelayP99Ms < 20 ? '✓' : '✗'} | ${fixed(l.peakRssMiB, 0)} |`,
+    );
+  }
+  if (results.scale) {
+    const s = results.scale;
+    lines.push(
+      '',
+      `## At scale: ${s.seeded.users.toLocaleString('en')} users, ${s.seeded.invites.toLocaleString('en')} invites`,
+      '',
+      `Seeded at ${Math.round(s.seeded.rowsPerSecond).toLocaleString('en')} rows/s (server-side generate_series). Single requests through the server, after 3 warm-up calls.`,
+      '',
+      '| case | p50 ms | p99 ms | target p50 / p99 | total |',
+      '|---|---|---|---|---|',
+    );
+    for (const row of s.cases) {
+      const search = row.case.includes(' q');
+      const [p50Target, p99Target] = search ? [20, 100] : [10, 50];
+      const met = row.p50Ms < p50Target && row.p99Ms < p99Target;
+      lines.push(
+        `| ${row.case} | ${fixed(row.p50Ms)} | ${fixed(row.p99Ms)} | < ${p50Target} / < ${p99Target} ${met ? '✓' : '✗'} | ${row.total ?? '-'} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+// The whole harness with tiny durations, so it cannot rot: both servers, every suite, scale mode on
+// a small seed, and the report. The figures are not judged here.
+it('runs every benchmark step and writes the results and the report', async () => {
+  const out = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-'));
+  try {
+    await promisify(execFile)('npx', ['tsx', 'src/run.ts', '--smoke', '--scale'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, BENCH_OUT: out },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const results = JSON.parse(await readFile(path.join(out, 'latest.json'), 'utf8'));
+    const cases = new Set(results.load.map((row: { case: string }) => row.case));
+    expect([...cases]).toEqual(expect.arrayContaining(['/healthz', 'auth.me', 'users.get', 'users.list']));
+    for (const row of results.load) {
+      expect(row.requestsPerSecond).toBeGreaterThan(0);
+      expect(row.errors).toBe(0);
+    }
+    expect(results.login.requestsPerSecond).toBeGreaterThan(0);
+    expect(results.login.scryptLimitPerSecond).toBeGreaterThan(0);
+    expect(results.scale.cases.length).toBeGreaterThanOrEqual(8);
+    const report = await readFile(path.join(out, 'BENCHMARKS.md'), 'utf8');
+    expect(report).toContain('| auth.me |');
+    expect(report).toContain('At scale');
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
