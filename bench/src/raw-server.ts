@@ -69,7 +69,7 @@ app.get('/trpc/users.list', async (req, reply) => {
   const { q, limit = 50 } = input(req.query) as { q?: string; limit?: number };
   const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const filter = pattern
-    ? 'u.deleted_at is null and (u.email ilike $1 or u.first_name ilike $1 or u.last_name ilike $1)'
+    ? `u.deleted_at is null and (u.email || chr(31) || coalesce(u.first_name, '') || chr(31) || coalesce(u.last_name, '')) ilike $1`
     : 'u.deleted_at is null';
   const [page, count] = await Promise.all([
     pool.query<Row>(

@@ -63,7 +63,12 @@ export const metadataSchema = z
 
 export const limitSchema = z.number().int().min(1).max(100).default(50);
 export const cursorSchema = text().max(512).nullish();
-const searchSchema = text().trim().max(320).optional();
+/** A search never holds control characters (the user search index joins fields with one). */
+const searchSchema = text()
+  .trim()
+  .max(320)
+  .refine((value) => !hasControlCharacter(value), 'must not contain control characters')
+  .optional();
 /** Bearer secrets are long, but never this long: bigger input is rejected before any lookup. */
 export const tokenSchema = text().trim().min(1, 'token is required').max(256);
 

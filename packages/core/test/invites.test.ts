@@ -339,3 +339,42 @@ describe('invites.list', () => {
     await expect(h.core.invites.list({ limit: 101 })).rejects.toMatchObject({ name: 'ZodError' });
   });
 });
+
+describe('invites.list totals, kept without counting rows', () => {
+  it('are exact per status, as time passes and as invites are accepted and revoked', async () => {
+    const admin = await makeAdmin(h);
+    const totals = async () => {
+      const of = async (status?: 'pending' | 'expired' | 'revoked' | 'accepted') =>
+        (await h.core.invites.list(status ? { status } : {})).total;
+      return {
+        all: await of(),
+        pending: await of('pending'),
+        expired: await of('expired'),
+        revoked: await of('revoked'),
+        accepted: await of('accepted'),
+      };
+    };
+    const early = await h.core.invites.create(
+      { email: 'early@example.com', sendEmail: false },
+      { actorId: admin.id },
+    );
+    h.clock.advance(100 * HOUR);
+    const toRevoke = await h.core.invites.create({ email: 'revoke@example.com', sendEmail: false });
+    const toAccept = await h.core.invites.create({ email: 'accept@example.com', sendEmail: false });
+    await h.core.invites.create({ email: 'late@example.com', sendEmail: false });
+    await h.core.invites.revoke(toRevoke.invite.id);
+    await h.core.invites.accept({ token: toAccept.token, password: STRONG_PASSWORD });
+    expect(await totals()).toEqual({ all: 4, pending: 2, expired: 0, revoked: 1, accepted: 1 });
+    h.clock.advance(100 * HOUR); // `early` is past its week now, `late` is not
+    expect(await totals()).toEqual({ all: 4, pending: 1, expired: 1, revoked: 1, accepted: 1 });
+    await h.core.invites.resend({ id: early.invite.id, sendEmail: false });
+    expect(await totals()).toEqual({ all: 4, pending: 2, expired: 0, revoked: 1, accepted: 1 });
+    // A row written around the services is counted too.
+    await sql(
+      h.core,
+      `insert into "invite" (id, user_email, role, accepted, token, expires_at, created_at, updated_at)
+       values ('inv_01kzzzzzzzzzzzzzzzzzzzzzzz', 'raw@example.com', 'member', true, repeat('a', 64), now(), now(), now())`,
+    );
+    expect(await totals()).toMatchObject({ all: 5, accepted: 2 });
+  });
+});

@@ -39,6 +39,24 @@ function withDates(row: InviteFields): InviteFields {
   return copy;
 }
 
+/**
+ * The exact number of invites of a status, without counting rows where counts are kept: all,
+ * accepted and revoked come from invite_count (a trigger keeps it); pending ones are counted through
+ * the partial index of open invites, and expired ones are the open rest.
+ */
+async function exactTotal(db: UnitOfWork, status: InviteStatus | undefined, now: Date): Promise<number> {
+  const kept = await db.sql<{ kind: string; n: string }>('select kind, n::text from "invite_count"');
+  const count = (kind: string) => Number(kept.find((row) => row.kind === kind)?.n ?? 0);
+  if (status === undefined) return count('all');
+  if (status === 'accepted' || status === 'revoked') return count(status);
+  const [pending] = await db.sql<{ n: number }>(
+    `select count(*)::int as n from "invite" i where ${STATUS_CONDITION.pending}`,
+    [now],
+  );
+  const open = count('all') - count('accepted') - count('revoked');
+  return status === 'pending' ? (pending?.n ?? 0) : open - (pending?.n ?? 0);
+}
+
 /** One page, newest first, and the total (a search's total stops at TOTAL_CAP: totalCapped). */
 export async function listInvites(
   db: UnitOfWork,
@@ -57,17 +75,20 @@ export async function listInvites(
   const filter = conditions.length > 0 ? conditions.join(' and ') : 'true';
   const pageFilter = query.before ? `${filter} and i.id < ?` : filter;
   const pageValues = query.before ? [...values, query.before] : values;
-  const counted = query.pattern
-    ? `select count(*)::int as n from (select 1 from "invite" i where ${filter} limit ${TOTAL_CAP + 1}) m`
-    : `select count(*)::int as n from "invite" i where ${filter}`;
-  const [rows, [count]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db.sql<InviteFields>(
       `select ${INVITE_COLUMNS} from "invite" i where ${pageFilter} order by i.id desc limit ?`,
       [...pageValues, query.limit + 1],
     ),
-    db.sql<{ n: number }>(counted, values),
+    query.pattern
+      ? db
+          .sql<{ n: number }>(
+            `select count(*)::int as n from (select 1 from "invite" i where ${filter} limit ?) m`,
+            [...values, TOTAL_CAP + 1],
+          )
+          .then(([row]) => row?.n ?? 0)
+      : exactTotal(db, query.status, query.now),
   ]);
-  const total = count?.n ?? 0;
   const capped = Boolean(query.pattern) && total > TOTAL_CAP;
   return {
     rows: rows.map((row) => toInviteDto(withDates(row), query.now)),

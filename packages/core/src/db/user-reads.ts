@@ -9,6 +9,12 @@ import type { UnitOfWork } from './unit-of-work.js';
 const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
   u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at`;
 
+/**
+ * The searchable fields as one text, joined by chr(31), which a search cannot contain: the exact
+ * expression of the trigram index user_search_trgm (migration 20261202020000).
+ */
+const SEARCH_TEXT = `u.email || chr(31) || coalesce(u.first_name, '') || chr(31) || coalesce(u.last_name, '')`;
+
 /** Above this many matches, a search reports `total: 10000, totalCapped: true` instead of counting on. */
 export const TOTAL_CAP = 10_000;
 
@@ -67,8 +73,8 @@ export async function listUsers(
     values.push(query.role);
   }
   if (query.pattern) {
-    conditions.push('(u.email ilike ? or u.first_name ilike ? or u.last_name ilike ?)');
-    values.push(query.pattern, query.pattern, query.pattern);
+    conditions.push(`(${SEARCH_TEXT}) ilike ?`);
+    values.push(query.pattern);
   }
   const filter = conditions.join(' and ');
   const pageConditions = query.before ? `${filter} and u.id < ?` : filter;

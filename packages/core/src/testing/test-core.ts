@@ -42,6 +42,7 @@ export async function truncateAll(core: Core): Promise<void> {
   await sql(core, `truncate table ${TABLES.map((table) => `"${table}"`).join(', ')} cascade`);
   // Truncation fires no row trigger: the counts kept beside the tables start from zero too.
   await sql(core, 'update "user_count" set "active" = 0');
+  await sql(core, 'update "invite_count" set "n" = 0');
 }
 
 /** Raw SQL on the core's database, outside any service (to check what is really stored). */

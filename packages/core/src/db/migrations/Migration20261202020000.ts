@@ -3,17 +3,16 @@ import { Migration } from '@mikro-orm/migrations';
 // Lists at a million users: indexed substring search for `q` (pg_trgm GIN indexes serve ILIKE
 // '%q%') and exact totals without counting rows (user_count, kept by a trigger in the same
 // transaction as every write to "user", raw SQL included).
+/** Must stay identical to the search expression in db/user-reads.ts, or the index is not used. */
+const USER_SEARCH_TEXT = `"email" || chr(31) || coalesce("first_name", '') || chr(31) || coalesce("last_name", '')`;
+
 export class Migration20261202020000 extends Migration {
   override async up(): Promise<void> {
     this.addSql('create extension if not exists pg_trgm;');
+    // One index over the three searchable fields, joined by a control character that a search can
+    // never contain (so a match cannot span two fields): one bitmap and one recheck per search.
     this.addSql(
-      'create index "user_email_trgm" on "user" using gin ("email" gin_trgm_ops) where "deleted_at" is null;',
-    );
-    this.addSql(
-      'create index "user_first_name_trgm" on "user" using gin ("first_name" gin_trgm_ops) where "deleted_at" is null;',
-    );
-    this.addSql(
-      'create index "user_last_name_trgm" on "user" using gin ("last_name" gin_trgm_ops) where "deleted_at" is null;',
+      `create index "user_search_trgm" on "user" using gin ((${USER_SEARCH_TEXT}) gin_trgm_ops) where "deleted_at" is null;`,
     );
     this.addSql('create index "invite_user_email_trgm" on "invite" using gin ("user_email" gin_trgm_ops);');
     // Open invites by expiry: the pending and expired filters and their counts.
@@ -38,6 +37,37 @@ begin
   end if;
   return null;
 end $$;`);
+    // Invites: every one, accepted ones, and revoked (not accepted) ones; the open rest split into
+    // pending and expired by time, which only a count at query time can know (index-only).
+    this.addSql(
+      'create table "invite_count" ("kind" text not null, "n" bigint not null default 0, constraint "invite_count_pkey" primary key ("kind"));',
+    );
+    this.addSql(
+      `insert into "invite_count" ("kind", "n") values
+        ('all', (select count(*) from "invite")),
+        ('accepted', (select count(*) from "invite" where "accepted")),
+        ('revoked', (select count(*) from "invite" where not "accepted" and "revoked_at" is not null));`,
+    );
+    this.addSql(`create function "invite_count_track"() returns trigger language plpgsql as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    update "invite_count" set "n" = "n" - 1 where "kind" = 'all'
+      or ("kind" = 'accepted' and old.accepted)
+      or ("kind" = 'revoked' and not old.accepted and old.revoked_at is not null);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    update "invite_count" set "n" = "n" + 1 where "kind" = 'all'
+      or ("kind" = 'accepted' and new.accepted)
+      or ("kind" = 'revoked' and not new.accepted and new.revoked_at is not null);
+  end if;
+  return null;
+end $$;`);
+    this.addSql(
+      'create trigger "invite_count_on_insert_delete" after insert or delete on "invite" for each row execute function "invite_count_track"();',
+    );
+    this.addSql(
+      'create trigger "invite_count_on_update" after update of "accepted", "revoked_at" on "invite" for each row when (old.accepted is distinct from new.accepted or (old.revoked_at is null) <> (new.revoked_at is null)) execute function "invite_count_track"();',
+    );
     // Only writes that can change a count fire it: a role change, a (soft) delete, an insert.
     this.addSql(
       'create trigger "user_count_on_insert_delete" after insert or delete on "user" for each row execute function "user_count_track"();',
@@ -48,14 +78,16 @@ end $$;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop trigger if exists "invite_count_on_update" on "invite";');
+    this.addSql('drop trigger if exists "invite_count_on_insert_delete" on "invite";');
+    this.addSql('drop function if exists "invite_count_track"();');
+    this.addSql('drop table if exists "invite_count";');
     this.addSql('drop trigger if exists "user_count_on_update" on "user";');
     this.addSql('drop trigger if exists "user_count_on_insert_delete" on "user";');
     this.addSql('drop function if exists "user_count_track"();');
     this.addSql('drop table if exists "user_count";');
     this.addSql('drop index if exists "invite_open_expires_at_index";');
     this.addSql('drop index if exists "invite_user_email_trgm";');
-    this.addSql('drop index if exists "user_last_name_trgm";');
-    this.addSql('drop index if exists "user_first_name_trgm";');
-    this.addSql('drop index if exists "user_email_trgm";');
+    this.addSql('drop index if exists "user_search_trgm";');
   }
 }
