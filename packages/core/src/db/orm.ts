@@ -20,6 +20,9 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       path: 'src/db/migrations',
       pathTs: 'src/db/migrations',
       snapshotName: '.snapshot-gatehouse',
+      // Applying migrations must never rewrite the committed snapshot (it would when run from the
+      // source tree, as tests do); only `pnpm migration:create` updates it (mikro-orm.config.ts).
+      snapshot: false,
       transactional: true,
       allOrNothing: true,
       emit: 'ts',
