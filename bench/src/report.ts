@@ -108,6 +108,6 @@ export function renderMarkdown(results: Results): string {
       );
     }
   }
-  lines.push('');
+  lines.push('', 'Earlier runs and what changed between them: [bench/HISTORY.md](bench/HISTORY.md).', '');
   return lines.join('\n');
 }
