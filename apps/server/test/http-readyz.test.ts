@@ -28,17 +28,22 @@ beforeEach(() => {
 });
 
 describe('/readyz caches the database answer for about a second', () => {
-  it('answers a flood of 50 requests with at most 2 database pings', async () => {
+  it('answers a flood of 50 requests with about one database ping a second', async () => {
     // Let any answer cached by an earlier test run out.
     await sleep(1100);
     database.pings = 0;
+    const started = performance.now();
     const concurrent = await Promise.all(Array.from({ length: 25 }, readyz));
     const oneByOne = [];
     for (let i = 0; i < 25; i += 1) oneByOne.push(await readyz());
     for (const answer of [...concurrent, ...oneByOne])
       expect(answer).toEqual({ status: 200, body: { status: 'ok', db: 'up' } });
+    // One ping per started second of the flood (and one more at a boundary), never one per request:
+    // on a loaded machine 50 requests can take longer than the one-second cache.
+    const seconds = Math.ceil((performance.now() - started) / 1000);
     expect(database.pings).toBeGreaterThanOrEqual(1);
-    expect(database.pings).toBeLessThanOrEqual(2);
+    expect(database.pings).toBeLessThanOrEqual(seconds + 1);
+    expect(database.pings).toBeLessThan(10);
   });
 
   it('sees an outage once the cached answer is older than the cache period, and caches that too', async () => {
