@@ -6,6 +6,7 @@ import {
   browserLike,
   clientFor,
   STRONG_PASSWORD,
+  adminInBrowser as signInAdmin,
   useHttpServer,
   useServerCore,
 } from './http-harness.js';
@@ -13,13 +14,7 @@ import {
 const h = useServerCore();
 const http = useHttpServer(h);
 
-async function adminInBrowser() {
-  await h.core.users.create({ email: 'admin@example.com', password: STRONG_PASSWORD, role: 'admin' });
-  const browser = browserLike({ origin: APP_ORIGIN });
-  const client = clientFor(http.url, browser);
-  await client.auth.login.mutate({ email: 'admin@example.com', password: STRONG_PASSWORD });
-  return { browser, client };
-}
+const adminInBrowser = () => signInAdmin(h, http);
 
 const errorData = (error: unknown) => (error as { data: Record<string, unknown> }).data;
 

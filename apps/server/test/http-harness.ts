@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { createGatehouseClient } from '@gatehouse/api';
 import type { Core } from '@gatehouse/core';
-import { type TestCoreHarness, useTestCore } from '@gatehouse/core/testing';
+import { STRONG_PASSWORD, type TestCoreHarness, useTestCore } from '@gatehouse/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../src/build-server.js';
 import { createLogger } from '../src/logger.js';
 
-export { STRONG_PASSWORD } from '@gatehouse/core/testing';
+export { STRONG_PASSWORD };
 
 /** core/testing's harness with the real clock (cookies and Retry-After are about real time). */
 export const useServerCore = (env: Record<string, string> = {}): TestCoreHarness =>
@@ -75,4 +75,13 @@ export function browserLike(options: { origin?: string; referer?: string } = {})
 
 export function clientFor(url: string, browser: ReturnType<typeof browserLike>) {
   return createGatehouseClient({ url, fetch: browser.fetch });
+}
+
+/** An admin created on `h.core` and signed in by cookie in a browser that sends the allowed Origin. */
+export async function adminInBrowser(h: TestCoreHarness, http: HttpHarness) {
+  await h.core.users.create({ email: 'admin@example.com', password: STRONG_PASSWORD, role: 'admin' });
+  const browser = browserLike({ origin: APP_ORIGIN });
+  const client = clientFor(http.url, browser);
+  await client.auth.login.mutate({ email: 'admin@example.com', password: STRONG_PASSWORD });
+  return { browser, client };
 }

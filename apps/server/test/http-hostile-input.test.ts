@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
   browserLike,
-  clientFor,
-  STRONG_PASSWORD,
+  adminInBrowser as signInAdmin,
   useHttpServer,
   useServerCore,
 } from './http-harness.js';
@@ -18,12 +17,7 @@ const http = useHttpServer(h);
 
 /** An admin signed in by cookie in a "browser" that sends the allowed Origin. */
 async function adminInBrowser() {
-  await h.core.users.create({ email: 'admin@example.com', password: STRONG_PASSWORD, role: 'admin' });
-  const browser = browserLike({ origin: APP_ORIGIN });
-  await clientFor(http.url, browser).auth.login.mutate({
-    email: 'admin@example.com',
-    password: STRONG_PASSWORD,
-  });
+  const { browser } = await signInAdmin(h, http);
   expect(browser.state.cookie).toMatch(/^gatehouse_session=/);
   return browser;
 }

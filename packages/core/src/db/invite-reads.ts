@@ -1,7 +1,7 @@
 import { type InviteDto, type InviteFields, toInviteDto } from '../dto.js';
 import type { InviteStatus } from '../invite-status.js';
+import { cappedCount, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
-import { TOTAL_CAP } from './user-reads.js';
 
 // The invite list as plain SQL with bound parameters: the DTO's columns only (never the token hash).
 
@@ -80,19 +80,10 @@ export async function listInvites(
       `select ${INVITE_COLUMNS} from "invite" i where ${pageFilter} order by i.id desc limit ?`,
       [...pageValues, query.limit + 1],
     ),
-    query.pattern
-      ? db
-          .sql<{ n: number }>(
-            `select count(*)::int as n from (select 1 from "invite" i where ${filter} limit ?) m`,
-            [...values, TOTAL_CAP + 1],
-          )
-          .then(([row]) => row?.n ?? 0)
-      : exactTotal(db, query.status, query.now),
+    query.pattern ? cappedCount(db, '"invite" i', filter, values) : exactTotal(db, query.status, query.now),
   ]);
-  const capped = Boolean(query.pattern) && total > TOTAL_CAP;
   return {
     rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
-    total: capped ? TOTAL_CAP : total,
-    totalCapped: capped,
+    ...totalOf(total, Boolean(query.pattern)),
   };
 }

@@ -1,5 +1,6 @@
 import { type UserDto, type UserRow, userDtoFromRow } from '../dto.js';
 import type { Role } from '../roles.js';
+import { cappedCount, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The hot reads of users, as plain SQL with bound parameters beside the ORM: no entity, no unit of
@@ -14,9 +15,6 @@ const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.passwo
  * expression of the trigram index user_search_trgm (migration 20261202020000).
  */
 const SEARCH_TEXT = `u.email || chr(31) || coalesce(u.first_name, '') || chr(31) || coalesce(u.last_name, '')`;
-
-/** Above this many matches, a search reports `total: 10000, totalCapped: true` instead of counting on. */
-export const TOTAL_CAP = 10_000;
 
 export async function userById(db: UnitOfWork, id: string): Promise<UserDto | null> {
   const [row] = await db.sql<UserRow>(
@@ -85,12 +83,7 @@ export async function listUsers(
       [...pageValues, query.limit + 1],
     ),
     query.pattern
-      ? db
-          .sql<{ n: number }>(
-            `select count(*)::int as n from (select 1 from "user" u where ${filter} limit ?) m`,
-            [...values, TOTAL_CAP + 1],
-          )
-          .then(([row]) => row?.n ?? 0)
+      ? cappedCount(db, '"user" u', filter, values)
       : db
           .sql<{ n: string }>(
             `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
@@ -98,7 +91,5 @@ export async function listUsers(
           )
           .then(([row]) => Number(row?.n ?? 0)),
   ]);
-  // Only a search's count stops at the cap; the kept counts are exact at any size.
-  const capped = Boolean(query.pattern) && total > TOTAL_CAP;
-  return { rows: rows.map(userDtoFromRow), total: capped ? TOTAL_CAP : total, totalCapped: capped };
+  return { rows: rows.map(userDtoFromRow), ...totalOf(total, Boolean(query.pattern)) };
 }
