@@ -53,9 +53,11 @@ describe('/readyz caches the database answer for about a second', () => {
     expect(await readyz()).toEqual({ status: 503, body: { status: 'unavailable', db: 'down' } });
 
     const pingsBefore = database.pings;
+    const started = performance.now();
     const flood = await Promise.all(Array.from({ length: 50 }, readyz));
     expect(flood.every((answer) => answer.status === 503)).toBe(true);
-    expect(database.pings - pingsBefore).toBeLessThanOrEqual(1);
+    // The down answer is cached too: about one ping a second of flood (a loaded machine may take more).
+    expect(database.pings - pingsBefore).toBeLessThanOrEqual(Math.ceil((performance.now() - started) / 1000));
 
     // And recovery is seen as soon.
     database.up = true;
