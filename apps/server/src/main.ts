@@ -2,6 +2,7 @@ import { createCore, loadConfig, loggableError } from '@gatehouse/core';
 import { bootstrapAdmin } from './bootstrap.js';
 import { buildServer } from './build-server.js';
 import { createLogger } from './logger.js';
+import { lowerHelperThreadPriority } from './thread-priority.js';
 
 /**
  * Production entry: config → database (embedded unless DATABASE_URL) → migrations → admin
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
+  // Hashing (libuv's pool) must never starve the event loop: it runs at a lower priority.
+  await lowerHelperThreadPriority();
   log.info(
     { url: config.publicUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded' },
     'Gatehouse is up',
