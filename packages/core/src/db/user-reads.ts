@@ -1,6 +1,6 @@
 import { type UserDto, type UserRow, userDtoFromRow } from '../dto.js';
 import type { Role } from '../roles.js';
-import { cappedCount, totalOf } from './list-totals.js';
+import { searchPage, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The hot reads of users, as plain SQL with bound parameters beside the ORM: no entity, no unit of
@@ -58,7 +58,8 @@ export interface UserListQuery {
 
 /**
  * One page, newest first, and the total. Without a search the total is read from user_count (kept
- * exact by a trigger); a search counts its matches up to TOTAL_CAP + 1 through the trigram indexes.
+ * exact by a trigger); a search collects its matches through the trigram index, up to TOTAL_CAP + 1,
+ * and cuts its page from them (searchPage).
  */
 export async function listUsers(
   db: UnitOfWork,
@@ -75,21 +76,32 @@ export async function listUsers(
     values.push(query.pattern);
   }
   const filter = conditions.join(' and ');
-  const pageConditions = query.before ? `${filter} and u.id < ?` : filter;
-  const pageValues = query.before ? [...values, query.before] : values;
-  const [rows, total] = await Promise.all([
+  const page = () =>
     db.sql<UserRow>(
-      `select ${USER_COLUMNS} from "user" u where ${pageConditions} order by u.id desc limit ?`,
-      [...pageValues, query.limit + 1],
-    ),
-    query.pattern
-      ? cappedCount(db, '"user" u', filter, values)
-      : db
-          .sql<{ n: string }>(
-            `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
-            query.role ? [query.role] : [],
-          )
-          .then(([row]) => Number(row?.n ?? 0)),
+      `select ${USER_COLUMNS} from "user" u where ${query.before ? `${filter} and u.id < ?` : filter} order by u.id desc limit ?`,
+      [...values, ...(query.before ? [query.before] : []), query.limit + 1],
+    );
+  if (query.pattern) {
+    const found = await searchPage<UserRow>(db, {
+      from: '"user" u',
+      id: 'u.id',
+      columns: USER_COLUMNS,
+      filter,
+      values,
+      before: query.before,
+      limit: query.limit + 1,
+    });
+    const rows = found.rows ?? (await page());
+    return { rows: rows.map(userDtoFromRow), ...totalOf(found.count, true) };
+  }
+  const [rows, total] = await Promise.all([
+    page(),
+    db
+      .sql<{ n: string }>(
+        `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
+        query.role ? [query.role] : [],
+      )
+      .then(([row]) => Number(row?.n ?? 0)),
   ]);
-  return { rows: rows.map(userDtoFromRow), ...totalOf(total, Boolean(query.pattern)) };
+  return { rows: rows.map(userDtoFromRow), ...totalOf(total, false) };
 }
