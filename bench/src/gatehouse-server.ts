@@ -7,7 +7,7 @@ import { buildServer, createLogger, lowerHelperThreadPriority } from '@gatehouse
 const core = await createCore({ migrate: false, onWarning: () => {} });
 const app = await buildServer({ core, logger: createLogger(core.config.logLevel), adminClientDir: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
-await lowerHelperThreadPriority(); // as main.ts does
+await lowerHelperThreadPriority(core.config.hashThreadNiceness); // as main.ts does
 const address = app.server.address();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   // Hashing (libuv's pool) must never starve the event loop: it runs at a lower priority.
-  await lowerHelperThreadPriority();
+  await lowerHelperThreadPriority(config.hashThreadNiceness);
   log.info(
     { url: config.publicUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded' },
     'Gatehouse is up',

@@ -2,9 +2,6 @@ import { randomFill } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { getPriority, platform, setPriority } from 'node:os';
 
-/** How much lower (in nice steps) the helper threads run than the thread that answers requests. */
-export const HELPER_THREAD_NICENESS = 10;
-
 /**
  * Runs every thread of this process but the main one (libuv's pool, where scrypt hashes, and V8's
  * helpers) at a lower CPU priority, so that a flood of sign-ins cannot starve the event loop:
@@ -13,11 +10,15 @@ export const HELPER_THREAD_NICENESS = 10;
  * On this 2-core machine, with 4 hashes in flight, event-loop delay p99 fell from 11–17 ms to
  * 2–3 ms (see BENCHMARKS.md for the server's figures).
  *
+ * The price: niceness also ranks these threads below every other process of the host, so on a
+ * shared, busy machine sign-ins slow down before anything else does. `niceness` is
+ * HASH_THREAD_NICENESS (default 10); 0 leaves the threads alone.
+ *
  * Linux only (there each thread has its own niceness); elsewhere it does nothing. Raising a
  * niceness needs no privilege. Returns how many threads were lowered.
  */
-export async function lowerHelperThreadPriority(): Promise<number> {
-  if (platform() !== 'linux') return 0;
+export async function lowerHelperThreadPriority(niceness: number): Promise<number> {
+  if (platform() !== 'linux' || niceness <= 0) return 0;
   // libuv starts its whole pool on first use: use it once so that every pool thread exists now.
   await new Promise((resolve) => randomFill(Buffer.alloc(1), resolve));
   let lowered = 0;
@@ -25,7 +26,7 @@ export async function lowerHelperThreadPriority(): Promise<number> {
     const tid = Number(entry);
     if (tid === process.pid) continue; // the main thread's id is the process id
     try {
-      setPriority(tid, Math.min(19, getPriority(process.pid) + HELPER_THREAD_NICENESS));
+      setPriority(tid, Math.min(19, getPriority(process.pid) + niceness));
       lowered += 1;
     } catch {
       // The thread ended meanwhile.

@@ -102,6 +102,7 @@ const envSchema = z.object({
     }),
   CORS_ORIGINS: csv,
   MAX_CONCURRENT_HASHES: intFrom(1, 4),
+  HASH_THREAD_NICENESS: intFrom(0, 10).pipe(z.number().max(19)),
 });
 
 export type GatehouseConfig = {
@@ -135,6 +136,11 @@ export type GatehouseConfig = {
   corsOrigins: string[];
   /** Upper bound of scrypt computations running at once (each takes 128 MiB at logN 17). */
   maxConcurrentHashes: number;
+  /**
+   * How much lower (in nice steps, 0–19) the server runs its helper threads (where scrypt hashes)
+   * than the thread that answers requests; 0 leaves them alone. Read by the server at start.
+   */
+  hashThreadNiceness: number;
 };
 
 export class ConfigError extends Error {
@@ -184,5 +190,6 @@ export function loadConfig(
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,
     maxConcurrentHashes: e.MAX_CONCURRENT_HASHES,
+    hashThreadNiceness: e.HASH_THREAD_NICENESS,
   };
 }
