@@ -264,11 +264,11 @@ export class AuthService {
         : null;
       if (!found) throw new DomainError('INVALID_TOKEN', DEAD_CHALLENGE);
       return this.deps.db.transaction((em) =>
-        this.factors.authenticationOptions(em, { userId: found.userId, mfaChallengeId: found.id }),
+        this.factors.authenticationOptions(em, { offerUserId: found.userId, mfaChallengeId: found.id }),
       );
     }
     return this.deps.db.transaction((em) =>
-      this.factors.authenticationOptions(em, { userId: signedInUserId, mfaChallengeId: null }),
+      this.factors.authenticationOptions(em, { offerUserId: signedInUserId, mfaChallengeId: null }),
     );
   }
 

@@ -124,15 +124,15 @@ export class SecondFactors {
   }
 
   /**
-   * Options for `navigator.credentials.get()`, the ceremony remembered for one use. `userId`
-   * limits it to that user's passkeys (second step, step-up); without it any passkey may answer
-   * (passwordless sign-in, so the passkey must be discoverable).
+   * Options for `navigator.credentials.get()`, the ceremony remembered for one use. `offerUserId`
+   * lists that user's passkeys to the browser (without it any discoverable passkey may answer);
+   * a ceremony made for a sign-in challenge (`mfaChallengeId`) is bound to that challenge's user.
    */
   async authenticationOptions(
     em: EntityManager,
-    scope: { userId: string | null; mfaChallengeId: string | null },
+    scope: { offerUserId: string | null; mfaChallengeId: string | null },
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const passkeys = scope.userId ? await em.find(PasskeySchema, { userId: scope.userId }) : [];
+    const passkeys = scope.offerUserId ? await em.find(PasskeySchema, { userId: scope.offerUserId }) : [];
     const options = await generateAuthenticationOptions({
       rpID: this.rp.rpID,
       userVerification: 'required',
@@ -142,7 +142,10 @@ export class SecondFactors {
       })),
       timeout: 60_000,
     });
-    this.rememberCeremony(em, 'authentication', options.challenge, scope);
+    this.rememberCeremony(em, 'authentication', options.challenge, {
+      userId: scope.mfaChallengeId ? scope.offerUserId : null,
+      mfaChallengeId: scope.mfaChallengeId,
+    });
     return options;
   }
 
