@@ -334,6 +334,7 @@ describe('passkeys (software authenticator against @simplewebauthn/server)', () 
     // A deleted user's passkey signs no one in.
     await makeAdmin(h);
     await h.core.users.delete(user.id);
+    expect(await sql(h.core, 'select 1 from passkey')).toHaveLength(0);
     await expect(
       h.core.auth.loginWithPasskey(
         { passkey: authenticator.authenticate(await h.core.auth.passkeyOptions({})) },

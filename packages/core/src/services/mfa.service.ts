@@ -9,13 +9,11 @@ import { MINUTE_MS } from '../clock.js';
 import { newTotpSecret, otpauthUrl, totpCodeShape } from '../crypto/totp.js';
 import { type MfaStatusDto, type PasskeyDto, toPasskeyDto, type UserDto } from '../dto.js';
 import {
-  MfaChallengeSchema,
   PasskeySchema,
   RecoveryCodeSchema,
   TotpFactorSchema,
   type User,
   UserSchema,
-  WebauthnChallengeSchema,
 } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -35,7 +33,7 @@ import { throttleKeyOfIp } from '../throttle/client-key.js';
 import type { AuditLog } from './audit-log.js';
 import type { Principal } from './auth.service.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
-import { type FactorCheck, type SecondFactors, userHandleOf } from './second-factors.js';
+import { type FactorCheck, removeSecondFactors, type SecondFactors, userHandleOf } from './second-factors.js';
 import { SessionStore } from './session-store.js';
 
 /** A user has at most this many passkeys (each is a row and a line in allowCredentials). */
@@ -339,11 +337,7 @@ export class MfaService {
     idSchema.parse(userId);
     return this.deps.db.transaction(async (em) => {
       const user = await lockUser(em, userId);
-      const totp = await em.nativeDelete(TotpFactorSchema, { userId });
-      const passkeys = await em.nativeDelete(PasskeySchema, { userId });
-      const recoveryCodes = await em.nativeDelete(RecoveryCodeSchema, { userId });
-      await em.nativeDelete(WebauthnChallengeSchema, { userId });
-      await em.nativeDelete(MfaChallengeSchema, { userId });
+      const { totp, passkeys, recoveryCodes } = await removeSecondFactors(em, userId);
       const sessionsEnded = await SessionStore.endAllOf(em, userId);
       user.mfaEnabled = false;
       user.updatedAt = this.deps.clock.now();
@@ -351,7 +345,7 @@ export class MfaService {
         action: 'mfa.reset',
         targetType: 'user',
         targetId: userId,
-        metadata: { email: user.email, totp: totp > 0, passkeys, recoveryCodes, sessionsEnded },
+        metadata: { email: user.email, totp, passkeys, recoveryCodes, sessionsEnded },
       });
       return { ok: true as const, sessionsEnded };
     });

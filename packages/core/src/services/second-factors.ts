@@ -15,6 +15,7 @@ import {
 } from '../crypto/recovery-codes.js';
 import { matchTotpStep, totpCodeShape } from '../crypto/totp.js';
 import {
+  MfaChallengeSchema,
   PasskeySchema,
   RecoveryCodeSchema,
   TotpFactorSchema,
@@ -259,3 +260,13 @@ export class SecondFactors {
 /** A random WebAuthn user handle is not needed: the user id (opaque, stable) is the handle. */
 export const userHandleOf = (userId: string): Uint8Array<ArrayBuffer> =>
   new Uint8Array(Buffer.from(userId, 'utf8'));
+
+/** Deletes every second factor of the user and their open ceremonies; says what there was. */
+export async function removeSecondFactors(em: EntityManager, userId: string) {
+  const totp = await em.nativeDelete(TotpFactorSchema, { userId });
+  const passkeys = await em.nativeDelete(PasskeySchema, { userId });
+  const recoveryCodes = await em.nativeDelete(RecoveryCodeSchema, { userId });
+  await em.nativeDelete(WebauthnChallengeSchema, { userId });
+  await em.nativeDelete(MfaChallengeSchema, { userId });
+  return { totp: totp > 0, passkeys, recoveryCodes };
+}
