@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../src/audit-actions.js';
 import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
-import { auditRows, dumpAllTables, MINUTE, makeAdmin, sha256Hex, sql } from './helpers.js';
+import {
+  auditRows,
+  dumpAllTables,
+  MINUTE,
+  makeAdmin,
+  outcomes,
+  sha256Hex,
+  sql,
+  warmPool,
+} from './helpers.js';
 import {
   challengeFor,
   codeAt,
@@ -178,6 +187,41 @@ describe('recovery codes', () => {
     const dump = await dumpAllTables(h.core);
     for (const code of [...recoveryCodes, ...fresh]) expect(dump).not.toContain(code);
     expect(stored.every((row) => /^[0-9a-f]{64}$/.test(row.code_hash))).toBe(true);
+  });
+
+  it('one recovery code used concurrently on several challenges: exactly one session', async () => {
+    const user = await member();
+    const { recoveryCodes } = await enrolTotp(h, user.id);
+    const challenges: string[] = [];
+    for (let i = 0; i < 6; i += 1)
+      challenges.push((await challengeFor(h.core, user.email, `10.8.0.${i}`)).challenge);
+    await warmPool(h.core, 8);
+    const results = await Promise.allSettled(
+      challenges.map((challenge, i) =>
+        h.core.auth.verifyMfa({ challenge, code: recoveryCodes[0] as string }, { ip: `10.8.0.${i}` }),
+      ),
+    );
+    const { fulfilled, codes, unexpected } = outcomes(results);
+    expect(unexpected).toEqual([]);
+    expect(fulfilled).toHaveLength(1);
+    expect(codes).toEqual(Array(5).fill('INVALID_MFA_CODE'));
+    expect((await h.core.mfa.status(user)).recoveryCodesLeft).toBe(9);
+  });
+
+  it('two good answers to one challenge at once: one session, the other finds it spent', async () => {
+    const user = await member();
+    const { secret, recoveryCodes } = await enrolTotp(h, user.id);
+    const issued = await challengeFor(h.core, user.email, IP);
+    await warmPool(h.core, 4);
+    const results = await Promise.allSettled([
+      h.core.auth.verifyMfa({ challenge: issued.challenge, code: codeAt(h, secret) }, { ip: IP }),
+      h.core.auth.verifyMfa({ challenge: issued.challenge, code: recoveryCodes[0] as string }, { ip: IP }),
+    ]);
+    const { fulfilled, codes, unexpected } = outcomes(results);
+    expect(unexpected).toEqual([]);
+    expect(fulfilled).toHaveLength(1);
+    expect(codes).toEqual(['INVALID_TOKEN']);
+    expect(await sql(h.core, 'select 1 from session')).toHaveLength(1);
   });
 
   it('regenerating needs a factor', async () => {
