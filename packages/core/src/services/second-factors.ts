@@ -22,6 +22,7 @@ import {
   type User,
   WebauthnChallengeSchema,
 } from '../entities/index.js';
+import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { PasskeyAssertion } from '../schemas.js';
 import type { ServiceDeps } from './deps.js';
@@ -109,7 +110,9 @@ export class SecondFactors {
     let secret: string;
     try {
       secret = await this.deps.secrets.open(factor.secretSealed, userId);
-    } catch {
+    } catch (error) {
+      // No key configured: the server's fault, not a wrong code (503, nothing counted).
+      if (error instanceof DomainError) throw error;
       return { ok: false, method: 'totp', reason: 'unreadable secret' };
     }
     const step = matchTotpStep(secret, code, this.deps.clock.now());
