@@ -508,6 +508,29 @@ describe('admin reset', () => {
   });
 });
 
+describe('races with a reset', () => {
+  it('second steps racing an admin reset: each either signs in or is refused with a 4xx code, never a database error', async () => {
+    const admin = await makeAdmin(h);
+    const user = await member();
+    const { recoveryCodes } = await enrolTotp(h, user.id);
+    const challenges: string[] = [];
+    for (let i = 0; i < 5; i += 1)
+      challenges.push((await challengeFor(h.core, user.email, `10.7.0.${i}`)).challenge);
+    await warmPool(h.core, 8);
+    const results = await Promise.allSettled<unknown>([
+      ...challenges.map((challenge, i) =>
+        h.core.auth.verifyMfa({ challenge, code: recoveryCodes[i] as string }, { ip: `10.7.0.${i}` }),
+      ),
+      h.core.mfa.reset(user.id, { actorId: admin.id }),
+    ]);
+    const { codes, unexpected } = outcomes(results);
+    expect(unexpected).toEqual([]);
+    for (const code of codes) expect(['INVALID_TOKEN', 'INVALID_MFA_CODE']).toContain(code);
+    expect((await h.core.users.get(user.id)).mfaEnabled).toBe(false);
+    expect(await sql(h.core, 'select 1 from recovery_code')).toHaveLength(0);
+  });
+});
+
 describe('enrolment rule and audit', () => {
   it('MFA_REQUIRED_ROLES: a role listed there without a factor must enrol', () => {
     expect(h.core.config.mfaRequiredRoles).toEqual([]);

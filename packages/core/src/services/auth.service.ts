@@ -201,18 +201,20 @@ export class AuthService {
 
     const outcome = await this.deps.db.transaction(async (em) => {
       const now = this.deps.clock.now();
+      // The user row first, then the challenge: the order of every use-case that changes a user's
+      // factors (reset, delete), so they queue instead of deadlocking.
+      const user = await em.findOne(
+        UserSchema,
+        { id: found.userId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       const challenge = await em.findOne(
         MfaChallengeSchema,
         { tokenHash },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
-      if (!challenge || !isLive(challenge, now)) return { kind: 'dead' as const };
-      const user = await em.findOne(
-        UserSchema,
-        { id: challenge.userId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!user) return { kind: 'dead' as const };
+      if (!user || !challenge || challenge.userId !== user.id || !isLive(challenge, now))
+        return { kind: 'dead' as const };
       const check: FactorCheck =
         'code' in given
           ? await this.factors.checkCode(em, user.id, given.code)
