@@ -21,6 +21,13 @@ async function main(): Promise<void> {
     log.warn({ smtpUrl: null }, warning);
     process.stderr.write(`\nWARNING: ${warning}\n\n`);
   }
+  if (config.nodeEnv === 'production' && config.databaseUrl && !config.encryptionKey) {
+    // TOTP secrets are sealed with this key; a key file on one host would not follow the database.
+    log.warn(
+      { encryptionKey: null },
+      'ENCRYPTION_KEY is not set: authenticator-app (TOTP) enrolment is refused until it is (32 bytes in base64, the same on every instance)',
+    );
+  }
   const core = await createCore({
     config,
     onWarning: (message, error) => log.warn({ err: error }, message),

@@ -8,7 +8,7 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 /** What a UserDto needs, and no more. */
 const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
-  u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at`;
+  u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at, u.mfa_enabled`;
 
 /**
  * The searchable fields as one text, joined by chr(31), which a search cannot contain: the exact
@@ -32,9 +32,16 @@ export async function userBySessionHash(
   db: UnitOfWork,
   tokenHash: string,
   now: Date,
-): Promise<{ user: UserDto; sessionId: string; lastSeenAt: Date } | null> {
-  const [row] = await db.sql<UserRow & { session_id: string; session_last_seen_at: Date | string }>(
-    `select ${USER_COLUMNS}, s.id as session_id, s.last_seen_at as session_last_seen_at
+): Promise<{ user: UserDto; sessionId: string; lastSeenAt: Date; mfaVerifiedAt: Date | null } | null> {
+  const [row] = await db.sql<
+    UserRow & {
+      session_id: string;
+      session_last_seen_at: Date | string;
+      session_mfa_verified_at: Date | string | null;
+    }
+  >(
+    `select ${USER_COLUMNS}, s.id as session_id, s.last_seen_at as session_last_seen_at,
+            s.mfa_verified_at as session_mfa_verified_at
        from "session" s join "user" u on u.id = s.user_id and u.deleted_at is null
       where s.token_hash = ? and s.expires_at > ?`,
     [tokenHash, now],
@@ -44,6 +51,7 @@ export async function userBySessionHash(
     user: userDtoFromRow(row),
     sessionId: row.session_id,
     lastSeenAt: new Date(row.session_last_seen_at),
+    mfaVerifiedAt: row.session_mfa_verified_at === null ? null : new Date(row.session_mfa_verified_at),
   };
 }
 
