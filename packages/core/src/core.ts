@@ -122,6 +122,13 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
   closers.unshift(() => background.idle());
 
   const db = createUnitOfWork(orm);
+  const secrets = createSecretBox(config);
+  try {
+    await secrets.prepare();
+  } catch (error) {
+    for (const close of closers) await close();
+    throw error;
+  }
   const deps: ServiceDeps = {
     db,
     config,
@@ -131,7 +138,7 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
       options.hasher ??
       createPasswordHasher({ logN: config.passwordHashLogN, maxConcurrent: config.maxConcurrentHashes }),
     mailer,
-    secrets: createSecretBox(config),
+    secrets,
     throttle,
     resetLimits: {
       perEmail: store.limiter('reset-email', 3, 3600),

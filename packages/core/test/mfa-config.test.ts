@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createSecretBox } from '../src/crypto/secret-box.js';
+import { createTestCore, workerDatabaseUrl } from '../src/testing/index.js';
 
 describe('second-factor configuration', () => {
   it('defaults: no role must enrol, step-up covers 10 minutes, no key given', () => {
@@ -42,6 +43,26 @@ describe('the secret box (TOTP secrets at rest)', () => {
     // Another process (another box) reads the same key.
     expect(await createSecretBox(config).open(sealed, 'usr_1')).toBe('JBSWY3DPEHPK3PXP');
     await expect(createSecretBox(config).open(sealed, 'usr_2')).rejects.toThrow();
+  });
+
+  it('makes the key file when a core starts, before any enrolment; never where the key is given or required', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-key-'));
+    const core = await createTestCore(workerDatabaseUrl(inject('templateUrl')), {
+      env: { ENCRYPTION_KEY: '', DATA_DIR: dataDir },
+    });
+    try {
+      expect((await stat(path.join(dataDir, 'encryption.key'))).mode & 0o777).toBe(0o600);
+    } finally {
+      await core.close();
+    }
+    for (const env of [
+      { DATA_DIR: dataDir, ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') },
+      { DATA_DIR: dataDir, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/gatehouse' },
+    ]) {
+      const elsewhere = await mkdtemp(path.join(tmpdir(), 'gatehouse-key-'));
+      await createSecretBox(loadConfig({ ...env, DATA_DIR: elsewhere })).prepare();
+      await expect(stat(path.join(elsewhere, 'encryption.key'))).rejects.toMatchObject({ code: 'ENOENT' });
+    }
   });
 
   it('in production with DATABASE_URL and no key, refuses with ENCRYPTION_KEY_REQUIRED', async () => {

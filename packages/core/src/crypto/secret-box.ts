@@ -13,13 +13,19 @@ export interface SecretBox {
   seal(plaintext: string, context: string): Promise<string>;
   /** Throws when the ciphertext is malformed, forged, or sealed for another context or key. */
   open(sealed: string, context: string): Promise<string>;
+  /**
+   * Makes the key file now where one will be needed (no ENCRYPTION_KEY, and not production on
+   * DATABASE_URL, where the key must be set): the key exists from the first start, not from the
+   * first enrolment. A no-op otherwise.
+   */
+  prepare(): Promise<void>;
 }
 
 const KEY_FILE = 'encryption.key';
 
 /**
  * The key from ENCRYPTION_KEY, else one kept in DATA_DIR (`.data/` by default) in a 0600 file made
- * on first use. In production with DATABASE_URL the key must be set (a file on one host would not
+ * at the first start (prepare) or else on first use. In production with DATABASE_URL the key must be set (a file on one host would not
  * follow the database to another): without it, using the box is refused with a clear error.
  */
 export function createSecretBox(config: GatehouseConfig): SecretBox {
@@ -33,6 +39,10 @@ export function createSecretBox(config: GatehouseConfig): SecretBox {
     return key;
   };
   return {
+    async prepare() {
+      if (config.encryptionKey || keyMustBeGiven(config)) return;
+      await keyOf();
+    },
     async seal(plaintext, context) {
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', await keyOf(), nonce);
@@ -55,9 +65,13 @@ export function createSecretBox(config: GatehouseConfig): SecretBox {
   };
 }
 
+/** In production on DATABASE_URL a key file on one host would not follow the database elsewhere. */
+const keyMustBeGiven = (config: GatehouseConfig) =>
+  Boolean(config.databaseUrl) && config.nodeEnv === 'production';
+
 async function resolveKey(config: GatehouseConfig): Promise<Buffer> {
   if (config.encryptionKey) return config.encryptionKey;
-  if (config.databaseUrl && config.nodeEnv === 'production') {
+  if (keyMustBeGiven(config)) {
     throw new DomainError(
       'ENCRYPTION_KEY_REQUIRED',
       'Second factors are unavailable: set ENCRYPTION_KEY (32 bytes in base64, e.g. `openssl rand -base64 32`) on every instance',
