@@ -29,10 +29,17 @@ export async function call(
   base: string,
   procedure: string,
   input: unknown,
-  options: { kind?: 'query' | 'mutation'; as?: Caller; timeoutMs?: number } = {},
+  options: {
+    kind?: 'query' | 'mutation';
+    as?: Caller;
+    timeoutMs?: number;
+    /** Sent as X-Forwarded-For (the servers trust 127.0.0.1 as a proxy where a test needs distinct clients). */
+    ip?: string;
+  } = {},
 ): Promise<Reply> {
   const kind = options.kind ?? 'mutation';
   const headers: Record<string, string> = { origin: APP_ORIGIN };
+  if (options.ip) headers['x-forwarded-for'] = options.ip;
   if (options.as?.cookie) headers.cookie = options.as.cookie;
   if (options.as?.bearer) headers.authorization = `Bearer ${options.as.bearer}`;
   const url =
@@ -92,9 +99,9 @@ export async function waitFor(check: () => Promise<boolean>, ms: number, every =
 }
 
 /** Signs in by password; the returned caller carries the session cookie. */
-export async function signIn(base: string, email: string, password: string): Promise<Caller> {
+export async function signIn(base: string, email: string, password: string, ip?: string): Promise<Caller> {
   const caller: Caller = {};
   recordSecret('password', password);
-  data(await call(base, 'auth.login', { email, password }, { as: caller }));
+  data(await call(base, 'auth.login', { email, password }, { as: caller, ...(ip ? { ip } : {}) }));
   return caller;
 }
