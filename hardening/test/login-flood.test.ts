@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, domainCode, type Reply, signIn, sleep } from './support/http.js';
+import { recordSecret } from './support/record.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
+
+// A flood of sign-ins at the default scrypt cost (logN 17, 128 MiB and ~0.5 s per hash): the hashes
+// in flight stay bounded (peak RSS), the excess is refused quickly (429 per client, 503 when the
+// queue is full), no sign-in waits past a usual proxy timeout, and the event loop stays responsive.
+
+const startServer = useServerProcesses();
+let server: ServerProcess;
+const HASH_RATE = 30;
+const PROXY_TIMEOUT_MS = 30_000;
+
+beforeAll(async () => {
+  server = await startServer({
+    PASSWORD_HASH_LOGN: '17',
+    TRUST_PROXY: '127.0.0.1',
+    HASH_RATE_PER_MINUTE: String(HASH_RATE),
+    LOG_LEVEL: 'warn',
+  });
+});
+afterAll(async () => {
+  await server?.stop(10_000);
+});
+
+/** Peak resident memory of a process so far (Linux: VmHWM), in MiB. */
+async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1] ?? 0);
+  return Math.round(kib / 1024);
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+describe('login flood at logN 17', () => {
+  it('bounded hashing, quick refusals, no wait past a proxy timeout, a responsive event loop', async () => {
+    const rssBefore = await peakRssMiB(server.pid);
+    const wrong = 'not the password at all';
+    recordSecret('password', wrong);
+    // Event-loop responsiveness from outside: /healthz round trips while the flood runs.
+    let flooding = true;
+    const probes: number[] = [];
+    const prober = (async () => {
+      while (flooding) {
+        const started = performance.now();
+        await fetch(`${server.url}/healthz`).then((r) => r.text());
+        probes.push(performance.now() - started);
+        await sleep(25);
+      }
+    })();
+
+    const started = performance.now();
+    // One client hammering (its hash budget refuses the excess), and many clients at once (the
+    // hash queue refuses what it cannot serve soon).
+    const oneClient = Array.from({ length: 3 * HASH_RATE }, (_, i) =>
+      call(
+        server.url,
+        'auth.login',
+        { email: i % 2 ? ADMIN_EMAIL : `nobody-${i}@example.com`, password: wrong },
+        { ip: '203.0.113.1', timeoutMs: 120_000 },
+      ),
+    );
+    const manyClients = Array.from({ length: 150 }, (_, i) =>
+      call(
+        server.url,
+        'auth.login',
+        { email: i % 2 ? ADMIN_EMAIL : `nobody-${i}@example.com`, password: wrong },
+        { ip: `203.0.113.${10 + (i % 200)}`, timeoutMs: 120_000 },
+      ),
+    );
+    const replies: Reply[] = await Promise.all([...oneClient, ...manyClients]);
+    const floodMs = performance.now() - started;
+    flooding = false;
+    await prober;
+
+    const counts: Record<string, number> = {};
+    for (const reply of replies) {
+      const key = `${reply.status} ${domainCode(reply) ?? ''}`.trim();
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    const refused = replies.filter((r) => r.status === 429 || r.status === 503);
+    const checked = replies.filter((r) => r.status === 401);
+    const slowestRefusal = Math.max(0, ...refused.map((r) => r.ms));
+    const slowestAnswer = Math.max(...replies.map((r) => r.ms));
+    const p99 = percentile(probes, 99);
+    const peak = await peakRssMiB(server.pid);
+    console.log(
+      `[login-flood] ${replies.length} sign-ins at logN 17 in ${Math.round(floodMs)} ms: ${JSON.stringify(counts)}; ` +
+        `slowest refusal ${Math.round(slowestRefusal)} ms, slowest answer ${Math.round(slowestAnswer)} ms; ` +
+        `/healthz during the flood: ${probes.length} probes, p50 ${Math.round(percentile(probes, 50))} ms, p99 ${Math.round(p99)} ms; ` +
+        `peak RSS ${peak} MiB (before: ${rssBefore} MiB)`,
+    );
+
+    // Nothing but the generic failure and the two refusals.
+    expect(Object.keys(counts).sort()).toEqual(
+      expect.arrayContaining(['401 INVALID_CREDENTIALS', '429 RATE_LIMITED', '503 BUSY']),
+    );
+    for (const key of Object.keys(counts))
+      expect(['401 INVALID_CREDENTIALS', '429 RATE_LIMITED', '503 BUSY']).toContain(key);
+    // One client got its budget, not more.
+    expect(oneClient.length).toBe(3 * HASH_RATE);
+    expect(checked.length).toBeGreaterThan(0);
+    // Refusals are quick; nobody waits past a proxy's timeout for an answer.
+    expect(slowestRefusal).toBeLessThan(5_000);
+    expect(slowestAnswer).toBeLessThan(PROXY_TIMEOUT_MS);
+    // The event loop answered throughout (generous: a shared 2-core machine).
+    expect(p99).toBeLessThan(2_000);
+    // Four hashes of 128 MiB at a time, not hundreds.
+    expect(peak).toBeLessThan(1_536);
+
+    // And the right password still works once the flood is over.
+    await signIn(server.url, ADMIN_EMAIL, ADMIN_PASSWORD, '203.0.113.250');
+  });
+});
