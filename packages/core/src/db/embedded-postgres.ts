@@ -613,6 +613,12 @@ async function startPostmaster(
         'listen_addresses=127.0.0.1',
         '-c',
         'unix_socket_directories=',
+        // Its log reaches ours (LOG_LEVEL=debug): no failed statement's text (MikroORM inlines the
+        // values, a password hash among them) and no DETAIL lines ("Failing row contains (…)").
+        '-c',
+        'log_min_error_statement=panic',
+        '-c',
+        'log_error_verbosity=terse',
         ...(ephemeral
           ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
           : []),
