@@ -189,6 +189,17 @@ describe('PostgreSQL stopped and started under a running server', () => {
 
     const acceptReplies = [...accepted.map((a) => a.reply), ...retried];
     const counts = classify([...acceptReplies, ...creates.state.replies]);
+    if (counts.other.length > 0) {
+      // What the server logged of them (kind and SQLSTATE only: never the query).
+      console.log(
+        server
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('procedure failed'))
+          .slice(0, 5)
+          .join('\n'),
+      );
+    }
     expect(counts.other).toEqual([]);
     const acknowledgedAccepts = accepted.filter((a) => a.reply.status === 200).map((a) => a.email);
     expect(await missingOf([...acknowledgedAccepts, ...creates.state.acknowledged])).toEqual([]);

@@ -26,9 +26,12 @@ const UNREACHABLE_ERRNOS = new Set([
 ]);
 /** SQLSTATEs of the same: connection exceptions (08), shutdowns and start-up (57P01-57P03), too many connections. */
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
-/** pg's and knex's words for a connection lost mid-query or a pool with nothing free in time. */
+/**
+ * pg's and knex's words for a connection lost mid-query or a pool with nothing free in time. knex's
+ * "Transaction query already complete" is what a transaction whose connection died says next.
+ */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|Connection ended|not queryable|terminating connection|Timeout acquiring a connection/i;
+  /Connection terminated|Connection ended|not queryable|terminating connection|Timeout acquiring a connection|Transaction query already complete/i;
 
 /**
  * True when `error` (or one of its causes) says the database cannot be reached right now (down,
