@@ -37,7 +37,7 @@ function fieldsOf(schema: unknown): string[] {
 }
 
 const procedures: Procedure[] = Object.entries(
-  appRouter._def.procedures as Record<string, { _def: { type: Kind; inputs: unknown[] } }>,
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind; inputs: unknown[] } }>,
 ).map(([path, procedure]) => ({
   path,
   kind: procedure._def.type,
@@ -276,7 +276,7 @@ async function send(request: Request) {
     }
     case 'utf8':
       url = `${base}/${procedure.path}`;
-      init = { method: 'POST', body: request.body as Buffer };
+      init = { method: 'POST', body: new Uint8Array(request.body as Buffer) };
       headers['content-type'] = 'application/json';
       break;
     case 'wrong-method':
@@ -296,7 +296,7 @@ async function send(request: Request) {
   }
   if (init.method === 'POST' && !('content-type' in headers) && request.transport !== 'content-type')
     headers['content-type'] = 'application/json';
-  const bodyBytes = init.body ? Buffer.byteLength(init.body as string | Buffer) : 0;
+  const bodyBytes = init.body ? Buffer.byteLength(init.body as string | Uint8Array) : 0;
   // Node refuses request heads over 16 KiB (431) and Fastify bodies over 1 MiB (413); either may
   // close the connection before the client has finished writing, which the client sees as a reset.
   const oversized = url.length > 16_000 || bodyBytes > 1_048_576;

@@ -39,7 +39,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const launch = () => startEmbeddedPostgres({ dataDir, database: 'gatehouse', port });
   let running: RunningDatabase | null = await launch();
   const url = running.url;
-  const clusterDir =
+  const clusterDir: string =
     running.clusterDir ??
     (await readFile(path.join(dataDir, 'credentials.json'), 'utf8').then(
       (text) => (JSON.parse(text) as { clusterDir?: string }).clusterDir ?? path.join(dataDir, 'pg'),
