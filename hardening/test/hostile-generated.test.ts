@@ -1,6 +1,7 @@
 import { appRouter } from '@gatehouse/api/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { APP_ORIGIN, type Caller, call, data, readyz, signIn } from './support/http.js';
 import { recordBody, recordSecret } from './support/record.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
@@ -18,6 +19,92 @@ interface Procedure {
   path: string;
   kind: Kind;
   fields: string[];
+  /** Inputs of the right shape, derived from the procedure's zod schema (through JSON Schema). */
+  valid: fc.Arbitrary<unknown> | null;
+}
+
+type JsonSchema = {
+  type?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+};
+
+/** Strings that pass the schema's bounds, including ones no form would send (any Unicode). */
+const boundedString = (schema: JsonSchema) => {
+  const minLength = schema.minLength ?? 0;
+  const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? 64, 64));
+  return fc.oneof(fc.string({ minLength, maxLength }), fc.string({ unit: 'binary', minLength, maxLength }));
+};
+
+/** Values a field of this name takes in real use, so a valid-shaped input gets past the first check. */
+const byName: Record<string, fc.Arbitrary<unknown>> = {
+  email: fc.oneof(
+    fc.emailAddress(),
+    fc.constantFrom(ADMIN_EMAIL, 'ÄDMIN@Example.com', 'new.user+tag@example.com'),
+  ),
+  password: fc.oneof(
+    fc.constant('a sturdy passphrase for hardening'),
+    fc.string({ minLength: 8, maxLength: 40 }),
+  ),
+  newPassword: fc.oneof(
+    fc.constant('another sturdy passphrase 7'),
+    fc.string({ minLength: 8, maxLength: 40 }),
+  ),
+  token: fc.oneof(
+    fc
+      .constantFrom('ghi_', 'ghr_', 'ghsetup_')
+      .chain((prefix) =>
+        fc
+          .string({ unit: fc.constantFrom(...'ABCxyz019-_'), minLength: 43, maxLength: 43 })
+          .map((rest) => prefix + rest),
+      ),
+    fc.string({ minLength: 1, maxLength: 80 }),
+  ),
+};
+
+function arbitraryOf(schema: JsonSchema, name?: string): fc.Arbitrary<unknown> {
+  if (name && byName[name]) return byName[name];
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.anyOf) return fc.oneof(...schema.anyOf.map((s) => arbitraryOf(s, name)));
+  switch (schema.type) {
+    case 'string':
+      return boundedString(schema);
+    case 'integer':
+      return fc.integer({ min: schema.minimum ?? -1_000, max: schema.maximum ?? 1_000 });
+    case 'number':
+      return fc.double({ noNaN: true, min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6 });
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'object': {
+      const properties = Object.entries(schema.properties ?? {});
+      if (properties.length === 0)
+        return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 });
+      return fc.record(Object.fromEntries(properties.map(([key, value]) => [key, arbitraryOf(value, key)])), {
+        requiredKeys: schema.required ?? [],
+      });
+    }
+    default:
+      return fc.jsonValue({ maxDepth: 2 });
+  }
+}
+
+function validInputsOf(schema: unknown): fc.Arbitrary<unknown> | null {
+  if (!schema) return null;
+  try {
+    return arbitraryOf(
+      z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The field names of a procedure's zod input (through defaults/optionals), to aim values at them. */
@@ -42,6 +129,7 @@ const procedures: Procedure[] = Object.entries(
   path,
   kind: procedure._def.type,
   fields: fieldsOf(procedure._def.inputs[0]),
+  valid: validInputsOf(procedure._def.inputs[0]),
 }));
 
 /** Raw JSON text pieces that JSON.stringify would never produce. */
@@ -99,9 +187,13 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
-/** An input aimed at the procedure's fields (any subset, any values), or anything at all. */
+/**
+ * An input of the right shape (derived from the zod schema, so it reaches the services), one aimed at
+ * the procedure's fields (any subset, any values), or anything at all.
+ */
 const inputFor = (procedure: Procedure): fc.Arbitrary<unknown> =>
   fc.oneof(
+    procedure.valid ?? fc.constant(undefined),
     procedure.fields.length > 0
       ? fc.record(Object.fromEntries(procedure.fields.map((field) => [field, hostileValue])), {
           requiredKeys: [],
@@ -222,7 +314,7 @@ afterAll(async () => {
   await server?.stop(5_000);
 });
 
-/** Sign-outs would end the session the other runs use: those get no admin cookie. */
+/** Sign-outs would end the admin's session the other runs use: those get neither its cookie nor its API token. */
 const ENDS_SESSION = new Set(['auth.logout', 'auth.logoutAll']);
 
 async function send(request: Request) {
@@ -232,7 +324,7 @@ async function send(request: Request) {
     ENDS_SESSION.has(procedure.path) ||
     (request.transport === 'batch' && request.batch.some((p) => ENDS_SESSION.has(p.path)));
   if (auth.kind === 'admin' && !ends && admin.cookie) headers.cookie = admin.cookie;
-  if (auth.kind === 'bearer') headers.authorization = `Bearer ${apiToken}`;
+  if (auth.kind === 'bearer' && !ends) headers.authorization = `Bearer ${apiToken}`;
   if (auth.kind === 'cookie') headers.cookie = `gatehouse_session=${auth.value}`;
   if (auth.kind === 'header') headers.authorization = auth.value;
   const base = `${server.url}/trpc`;
@@ -325,6 +417,7 @@ describe('generated hostile input through the real HTTP server', () => {
     const seenProcedures = new Set<string>();
     let runs = 0;
     const failures: string[] = [];
+    const recent: string[] = [];
     const result = await fc.check(
       fc.asyncProperty(requestArb, async (request) => {
         runs += 1;
@@ -345,7 +438,13 @@ describe('generated hostile input through the real HTTP server', () => {
         } catch {
           return fail('not JSON');
         }
+        recent.push(describeRequest(request));
+        if (recent.length > 25) recent.shift();
         if (runs % 100 === 0 && (await readyz(server.url)) !== 200) return fail('/readyz not green');
+        if (runs % 25 === 0) {
+          const me = await call(server.url, 'auth.me', undefined, { kind: 'query', as: admin });
+          if (me.status !== 200) return fail(`the admin's session ended during: ${recent.join(' | ')}`);
+        }
         return true;
       }),
       { numRuns: RUNS, endOnFailure: true },
