@@ -11,7 +11,7 @@ import {
   sleep,
   waitFor,
 } from './support/http.js';
-import { recordSecret } from './support/record.js';
+import { recordFigure, recordSecret } from './support/record.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
 
 // PostgreSQL goes away under a running server (a private cluster this file owns, stopped and started
@@ -95,6 +95,7 @@ describe('PostgreSQL stopped and started under a running server', () => {
     expect(before).toBeGreaterThan(0);
 
     await cluster.stop();
+    recordFigure('faults: PostgreSQL stopped under load', 1);
     const stoppedAt = performance.now();
     // /readyz sees it (it caches the answer for a second).
     expect(await waitFor(async () => (await readyz(server.url)) === 503, 10_000)).toBe(true);
@@ -139,6 +140,8 @@ describe('PostgreSQL stopped and started under a running server', () => {
          and not exists (select 1 from audit_event a where a.target_id = u.id and a.action = 'user.created')`,
     );
     expect(orphans[0]?.n).toBe(0);
+    recordFigure('writes acknowledged', counts.ok);
+    recordFigure('acknowledged writes found', counts.ok - missing.length);
     console.log(
       `[db-faults] outage ${Math.round(outageMs)} ms: sent ${loop.state.sent}, acknowledged ${counts.ok}, ` +
         `503 DB_UNAVAILABLE ${counts.unavailable}, 4xx ${counts.client}, found ${counts.ok - missing.length}/${counts.ok}, ` +
@@ -171,6 +174,7 @@ describe('PostgreSQL stopped and started under a running server', () => {
     })();
     await sleep(700);
     await cluster.stop();
+    recordFigure('faults: PostgreSQL restarted during a burst', 1);
     await sleep(1_000);
     await cluster.start();
     await acceptAll;
@@ -202,7 +206,11 @@ describe('PostgreSQL stopped and started under a running server', () => {
     }
     expect(counts.other).toEqual([]);
     const acknowledgedAccepts = accepted.filter((a) => a.reply.status === 200).map((a) => a.email);
-    expect(await missingOf([...acknowledgedAccepts, ...creates.state.acknowledged])).toEqual([]);
+    const burstAcknowledged = [...acknowledgedAccepts, ...creates.state.acknowledged];
+    const burstMissing = await missingOf(burstAcknowledged);
+    expect(burstMissing).toEqual([]);
+    recordFigure('writes acknowledged', burstAcknowledged.length);
+    recordFigure('acknowledged writes found', burstAcknowledged.length - burstMissing.length);
     // Each invite is accepted exactly when its user exists (the two happen in one transaction).
     const mismatched = await cluster.query<{ email: string }>(
       `select i.user_email as email from invite i
@@ -231,6 +239,7 @@ describe('PostgreSQL stopped and started under a running server', () => {
     try {
       await locker.query('begin');
       await locker.query('lock table "user" in access exclusive mode');
+      recordFigure('faults: connection pool exhausted', 1);
       // Twice the pool's 20 connections: the first ones hold every connection, waiting on the lock;
       // the rest must be refused promptly rather than queue behind them for as long as it lasts.
       replies = Array.from({ length: calls }, () =>

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { APP_ORIGIN, type Caller, call, data, readyz, signIn } from './support/http.js';
-import { recordBody, recordSecret } from './support/record.js';
+import { recordBody, recordFigure, recordSecret } from './support/record.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
 
 // Generated hostile input (fast-check) to every procedure of the router, through the real HTTP
@@ -449,6 +449,7 @@ describe('generated hostile input through the real HTTP server', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
+    recordFigure('generated hostile inputs', runs);
     // The counterexample can be megabytes: report it short.
     expect(failures.slice(0, 3), `seed ${result.seed}`).toEqual([]);
     expect(result.failed).toBe(false);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateCluster, startPrivateCluster } from './support/cluster.js';
 import { type Caller, call, data, domainCode, type Reply, signIn, sleep } from './support/http.js';
-import { recordSecret } from './support/record.js';
+import { recordFigure, recordSecret } from './support/record.js';
 import { type PrivateRedis, redisServerAvailable, startPrivateRedis } from './support/redis.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
 
@@ -89,6 +89,7 @@ describe.skipIf(!redisServerAvailable)('two instances on one database and one Re
       expect(users[0]?.n).toBe(1);
       if (round === 0) console.log(`[instances] accept race: ${JSON.stringify(statuses(replies))}`);
     }
+    recordFigure('races: 25-way invite accepts across two instances', rounds);
     console.log(`[instances] ${rounds} accept races of 25 across two instances: one winner each`);
   });
 
@@ -103,6 +104,7 @@ describe.skipIf(!redisServerAvailable)('two instances on one database and one Re
       );
       expect(statuses(replies)).toEqual({ 200: 1, '409 EMAIL_TAKEN': 24 });
     }
+    recordFigure('races: 25-way duplicate user creates across two instances', rounds);
     console.log(`[instances] ${rounds} duplicate-create races of 25: one winner each, 24 × 409 EMAIL_TAKEN`);
   });
 
@@ -154,6 +156,7 @@ describe.skipIf(!redisServerAvailable)('two instances on one database and one Re
 
   it('Redis going away mid-run: requests keep working (fail open to per-instance limits), fast', async () => {
     await redis?.kill();
+    recordFigure('faults: Redis killed mid-run', 1);
     const ip = newIp();
     const replies: Reply[] = [];
     for (let i = 0; i < 20; i += 1) {

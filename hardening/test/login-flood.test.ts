@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, domainCode, type Reply, signIn, sleep } from './support/http.js';
-import { recordSecret } from './support/record.js';
+import { recordFigure, recordSecret } from './support/record.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type ServerProcess, useServerProcesses } from './support/servers.js';
 
 // A flood of sign-ins at the default scrypt cost (logN 17, 128 MiB and ~0.5 s per hash): the hashes
@@ -76,6 +76,7 @@ describe('login flood at logN 17', () => {
     );
     const replies: Reply[] = await Promise.all([...oneClient, ...manyClients]);
     const floodMs = performance.now() - started;
+    recordFigure('sign-ins in a flood at logN 17', replies.length);
     flooding = false;
     await prober;
 

@@ -182,6 +182,13 @@ describe('secrets never leak', () => {
       `[secrets] scanned ${bodies.length} response bodies and ${Math.round(outputBytes / 1024)} KiB of output from ` +
         `${perSource.size} server processes for ${unique.size} secrets ${JSON.stringify(byKind)} and their hashes: ${leaks.length} leaks`,
     );
+    const figures = await lines<{ name: string; value: number }>('figures.jsonl');
+    const totals = new Map<string, number>();
+    for (const { name, value } of figures) totals.set(name, (totals.get(name) ?? 0) + value);
+    console.log(
+      `[summary] requests answered ${bodies.length}; ${[...totals.entries()].map(([name, value]) => `${name}: ${value}`).join('; ')}`,
+    );
+    expect(totals.get('acknowledged writes found') ?? 0).toBe(totals.get('writes acknowledged') ?? 0);
     expect([...new Set(leaks)].slice(0, 10)).toEqual([]);
     // It did see what it searched (this file's own run at least).
     expect(bodies.length).toBeGreaterThan(15);

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateCluster, startPrivateCluster } from './support/cluster.js';
 import { call, type Reply, readyz, signIn, sleep, waitFor } from './support/http.js';
+import { recordFigure } from './support/record.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, useServerProcesses } from './support/servers.js';
 
 // SIGTERM under load: requests in flight finish (even ones held up in the database), new connections
@@ -61,6 +62,7 @@ describe('graceful shutdown', () => {
     await sleep(500);
     const signalled = performance.now();
     server.child.kill('SIGTERM');
+    recordFigure('faults: SIGTERM under load', 1);
     await sleep(1_000);
     // New connections are refused while the held calls are still running.
     const late = await fetch(`${server.url}/healthz`).then(
@@ -91,6 +93,8 @@ describe('graceful shutdown', () => {
       acknowledged,
     ]);
     expect(rows.length).toBe(acknowledged.length);
+    recordFigure('writes acknowledged', acknowledged.length);
+    recordFigure('acknowledged writes found', rows.length);
     console.log(
       `[shutdown] ${outcomes.length + 5} calls, ${acknowledged.length} acknowledged, ${rows.length} found, ` +
         `${outcomes.filter((o) => o.error).length} refused after close; exit ${exit.code} after ${Math.round(exitMs)} ms`,
@@ -106,6 +110,7 @@ describe('graceful shutdown', () => {
       await sleep(500);
       const signalled = performance.now();
       server.child.kill('SIGTERM');
+      recordFigure('faults: SIGTERM with a call stuck on a lock', 1);
       const exited = await waitFor(
         async () => server.child.exitCode !== null || server.child.signalCode !== null,
         30_000,

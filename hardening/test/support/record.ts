@@ -21,3 +21,8 @@ export function recordOutput(source: string, text: string): void {
 export function recordSecret(kind: SecretKind, value: string): void {
   appendFileSync(path.join(dir(), 'secrets.jsonl'), `${JSON.stringify({ kind, value })}\n`);
 }
+
+/** A count for the closing summary (faults injected, races run, writes acknowledged and found…). */
+export function recordFigure(name: string, value: number): void {
+  appendFileSync(path.join(dir(), 'figures.jsonl'), `${JSON.stringify({ name, value })}\n`);
+}
