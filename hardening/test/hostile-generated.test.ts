@@ -456,6 +456,19 @@ describe('generated hostile input through the real HTTP server', () => {
     expect(await readyz(server.url)).toBe(200);
     // The admin's session and the server itself are still fine.
     data(await call(server.url, 'auth.me', undefined, { kind: 'query', as: admin }));
+    // No prototype was polluted: a plain answer has exactly its fields, and a `__proto__` key in
+    // the input gives the new user no role it was not given.
+    expect(data(await call(server.url, 'health', undefined, { kind: 'query' }))).toEqual({
+      status: 'ok',
+      db: 'up',
+    });
+    const polluted = await fetch(`${server.url}/trpc/users.create`, {
+      method: 'POST',
+      headers: { origin: APP_ORIGIN, cookie: admin.cookie ?? '', 'content-type': 'application/json' },
+      body: '{"email":"proto@example.com","__proto__":{"role":"admin"},"constructor":{"prototype":{"role":"admin"}}}',
+    }).then((r) => r.json() as Promise<{ result?: { data?: { role?: string; isAdmin?: unknown } } }>);
+    expect(polluted.result?.data?.role).toBe('member');
+    expect(polluted.result?.data?.isAdmin).toBeUndefined();
     console.log(
       `[hostile] ${runs} generated requests over ${seenProcedures.size}/${procedures.length} procedures: ` +
         `statuses ${JSON.stringify(statuses)}; /readyz green, no 5xx`,

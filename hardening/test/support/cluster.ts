@@ -27,6 +27,8 @@ export interface PrivateCluster {
   url: string;
   /** Fast shutdown (SIGINT): connections are cut, the postmaster exits. */
   stop(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT): no checkpoint, as after a crash; the next start recovers from WAL. */
+  crash(): Promise<void>;
   start(): Promise<void>;
   /** A query on a fresh connection (for checks after a run). */
   query<T extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
@@ -47,6 +49,13 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   return {
     url,
     async stop() {
+      await running?.stop();
+      running = null;
+    },
+    async crash() {
+      const pid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGQUIT');
+      // The launcher's own stop() waits for the exit (and finds it already gone).
       await running?.stop();
       running = null;
     },
