@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateCluster, startPrivateCluster } from './support/cluster.js';
@@ -64,11 +65,15 @@ describe('graceful shutdown', () => {
     server.child.kill('SIGTERM');
     recordFigure('faults: SIGTERM under load', 1);
     await sleep(1_000);
-    // New connections are refused while the held calls are still running.
-    const late = await fetch(`${server.url}/healthz`).then(
-      (r) => `status ${r.status}`,
-      () => 'refused',
-    );
+    // New connections are refused while the held calls are still running (a fresh connection, not
+    // one kept alive from before).
+    const late = await new Promise<string>((resolve) => {
+      const request = get(`${server.url}/healthz`, { agent: false }, (response) => {
+        response.resume();
+        resolve(`status ${response.statusCode}`);
+      });
+      request.on('error', () => resolve('refused'));
+    });
     expect(server.child.exitCode, 'still finishing its in-flight calls').toBeNull();
     await unlock();
 
