@@ -110,6 +110,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
+        } else if (error.code === 'SERVICE_UNAVAILABLE' && error.cause?.cause) {
+          // The database is unreachable (DB_UNAVAILABLE): what the driver said, without the query.
+          req.log.warn({ err: loggableError(error.cause.cause), path }, 'database unavailable');
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],

@@ -4,10 +4,15 @@ import { buildServer } from './build-server.js';
 import { createLogger } from './logger.js';
 import { lowerHelperThreadPriority } from './thread-priority.js';
 
+/** How long requests in flight at SIGTERM/SIGINT may take to finish before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** How long closing the database (and the rest of core) may take after that. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 /**
  * Production entry: config → database (embedded unless DATABASE_URL) → migrations → admin
- * bootstrap → listen. SIGTERM/SIGINT stop accepting, finish in-flight requests, then close the
- * ORM and the embedded database.
+ * bootstrap → listen. SIGTERM/SIGINT stop accepting, finish in-flight requests (for at most
+ * SHUTDOWN_GRACE_MS), then close the ORM and the embedded database, and exit 0.
  */
 async function main(): Promise<void> {
   // This is the production server: NODE_ENV defaults to production here (hides internal errors).
@@ -51,10 +56,26 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     clearInterval(purgeTimer);
+    // In-flight requests get a grace period; one stuck for good (a query waiting on a lock) must
+    // not hold the process up for ever: past it, the remaining connections are cut.
+    const grace = setTimeout(() => {
+      log.warn(
+        { graceMs: SHUTDOWN_GRACE_MS },
+        'requests still in flight after the grace period; closing them',
+      );
+      app.server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
     try {
       await app.close();
     } finally {
-      await core.close();
+      clearTimeout(grace);
+      // The pool waits for queries still running; those of cut requests are not waited for long.
+      const closed = await Promise.race([
+        core.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS)),
+      ]);
+      if (!closed)
+        log.warn({ closeTimeoutMs: CLOSE_TIMEOUT_MS }, 'database connections did not close in time');
       log.info('stopped');
       process.exit(0);
     }

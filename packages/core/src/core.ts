@@ -109,12 +109,12 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
     throw error;
   }
 
-  const store = createRateLimitStore(config.redisUrl);
+  const onWarning = options.onWarning ?? ((message) => process.stderr.write(`[gatehouse] ${message}\n`));
+  const store = createRateLimitStore(config.redisUrl, onWarning);
   closers.unshift(() => store.close());
   const throttle =
     options.throttle ??
     loginThrottleOn(store.limiter('login', config.loginMaxFailures, config.loginWindowMinutes * 60));
-  const onWarning = options.onWarning ?? ((message) => process.stderr.write(`[gatehouse] ${message}\n`));
   const background = createBackground(onWarning);
   const mailer = options.mailer ?? createMailer(config);
   if (!options.mailer && mailer.close) closers.unshift(() => mailer.close?.() ?? Promise.resolve());

@@ -7,7 +7,7 @@ export { ConfigError, type GatehouseConfig, loadConfig } from './config.js';
 export { type Core, type CreateCoreOptions, createCore } from './core.js';
 export type { PasswordHasher } from './crypto/password-hasher.js';
 export { TOKEN_PREFIXES, type TokenGenerator, type TokenKind } from './crypto/tokens.js';
-export { isDatabaseError, loggableError } from './db/errors.js';
+export { isDatabaseError, isDatabaseUnavailable, loggableError } from './db/errors.js';
 export type { AppliedMigration, Migrations } from './db/migrations-api.js';
 export type {
   AuditEventDto,

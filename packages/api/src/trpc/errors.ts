@@ -1,4 +1,4 @@
-import { type DomainCode, DomainError, type ErrorKind } from '@gatehouse/core';
+import { type DomainCode, DomainError, type ErrorKind, isDatabaseUnavailable } from '@gatehouse/core';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
@@ -55,8 +55,8 @@ const CODE_OF_TRPC: Record<TRPC_ERROR_CODE_KEY, ErrorCode> = {
 
 /**
  * The one place where failures become transport errors. Domain errors keep their code as
- * `domainCode` and ride along as `cause`; zod errors thrown inside core are input errors.
- * Anything else stays an INTERNAL_SERVER_ERROR.
+ * `domainCode` and ride along as `cause`; zod errors thrown inside core are input errors; an
+ * unreachable database is DB_UNAVAILABLE (503). Anything else stays an INTERNAL_SERVER_ERROR.
  */
 export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) {
@@ -67,6 +67,11 @@ export function toTRPCError(error: unknown): TRPCError | null {
     return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
   if (error instanceof ZodError)
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+  // The database is down, restarting or has no free connection: a 503 the caller may retry, not a 500.
+  if (isDatabaseUnavailable(error))
+    return toTRPCError(
+      new DomainError('DB_UNAVAILABLE', 'The database is unavailable; try again shortly', { cause: error }),
+    );
   return null;
 }
 

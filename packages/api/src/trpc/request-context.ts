@@ -1,6 +1,7 @@
 import type { Core, GatehouseConfig, Principal } from '@gatehouse/core';
 import type { FirstAdminSetup } from '../setup/first-admin-setup.js';
 import type { Context, SessionCookie } from './context.js';
+import { toTRPCError } from './errors.js';
 
 /** Name of the browser session cookie; every host sets it with `sessionCookieAttributes`. */
 export const SESSION_COOKIE = 'gatehouse_session';
@@ -66,8 +67,14 @@ export function createRequestContextFactory(core: Core, setup: FirstAdminSetup |
     const { headers, sessionToken } = request;
     const bearer = bearerToken(headers.authorization);
     let principal: Principal | null = null;
-    if (bearer) principal = await core.auth.authenticateApiToken(bearer);
-    else if (sessionToken) principal = await core.auth.authenticateSession(sessionToken);
+    try {
+      if (bearer) principal = await core.auth.authenticateApiToken(bearer);
+      else if (sessionToken) principal = await core.auth.authenticateSession(sessionToken);
+    } catch (error) {
+      // Failures here happen before any procedure's error mapping: map them the same way (an
+      // unreachable database is a 503, not an internal error).
+      throw toTRPCError(error) ?? error;
+    }
 
     // Browsers send Origin on every cross-site POST (Referer as a fallback). Without either, only
     // a request that carries no session cookie is taken as same-origin (curl, servers).

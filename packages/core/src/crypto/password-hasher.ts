@@ -24,6 +24,15 @@ export interface PasswordHasher {
 }
 
 /**
+ * How many hashes may wait: about eight hash durations per worker (~4.5 s of work at logN 17, whose
+ * hash takes ~0.5 s), so a sign-in admitted to the queue is answered well within a proxy's timeout
+ * rather than after a minute; cheaper costs may queue more (up to 256), costlier ones fewer.
+ */
+export function defaultMaxQueued(logN: number, maxConcurrent: number): number {
+  return Math.max(maxConcurrent, Math.min(256, Math.round(maxConcurrent * 8 * 2 ** (17 - logN))));
+}
+
+/**
  * scrypt-kdf wrapper: base64 output, r=8, p=1, logN from config. Every computation takes ~128 MiB at
  * logN 17 and runs on the libuv pool, so at most `maxConcurrent` run at once and at most
  * `maxQueued` wait; past that the caller gets BUSY (503) at once instead of a queue that grows
@@ -33,8 +42,9 @@ export function createPasswordHasher(
   options: { logN?: number; maxConcurrent?: number; maxQueued?: number } = {},
 ): PasswordHasher {
   const logN = options.logN ?? DEFAULT_PASSWORD_HASH_LOGN;
-  const limit = pLimit(options.maxConcurrent ?? 4);
-  const maxQueued = options.maxQueued ?? 256;
+  const maxConcurrent = options.maxConcurrent ?? 4;
+  const limit = pLimit(maxConcurrent);
+  const maxQueued = options.maxQueued ?? defaultMaxQueued(logN, maxConcurrent);
   const schedule = <T>(work: () => Promise<T>): Promise<T> => {
     if (limit.pendingCount >= maxQueued) {
       throw new DomainError('BUSY', 'The server is busy checking passwords; try again in a moment');

@@ -60,6 +60,8 @@ export interface EmbeddedPostgresOptions {
    * they are. Default: the first usable of /var/lib/gatehouse and /var/tmp/gatehouse.
    */
   runtimeDir?: string;
+  /** A fixed port (default: a free one): a restarted cluster keeps the address its clients know. */
+  port?: number;
 }
 
 /** Embedded PostgreSQL cannot run here; the message says why and what to do instead. */
@@ -591,11 +593,12 @@ async function startPostmaster(
   ephemeral: boolean,
   ids: Ids | undefined,
   log: (line: string) => void,
+  fixedPort: number | undefined,
 ): Promise<Postmaster> {
   for (let attempt = 1; ; attempt++) {
     let port: number;
     try {
-      port = await freePort();
+      port = fixedPort ?? (await freePort());
     } catch (error) {
       throw failure('no free TCP port on 127.0.0.1', [reason(error)], error);
     }
@@ -610,6 +613,12 @@ async function startPostmaster(
         'listen_addresses=127.0.0.1',
         '-c',
         'unix_socket_directories=',
+        // Its log reaches ours (LOG_LEVEL=debug): no failed statement's text (MikroORM inlines the
+        // values, a password hash among them) and no DETAIL lines ("Failing row contains (…)").
+        '-c',
+        'log_min_error_statement=panic',
+        '-c',
+        'log_error_verbosity=terse',
         ...(ephemeral
           ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
           : []),
@@ -657,8 +666,11 @@ async function startPostmaster(
     const printed = details.join('\n');
     const otherPort = await portOfRunningCluster(clusterDir);
     if (otherPort && /postmaster\.pid|lock file/i.test(printed)) return { attachedPort: otherPort };
-    if (attempt < 3 && /could not bind|Address already in use|could not create any TCP/i.test(printed))
+    if (attempt < 3 && /could not bind|Address already in use|could not create any TCP/i.test(printed)) {
+      // A fixed port may still be held by the previous postmaster's sockets for a moment.
+      if (fixedPort) await new Promise((resolve) => setTimeout(resolve, 500));
       continue;
+    }
     const space = /No space left/i.test(printed) ? ' (the disk is full)' : '';
     throw failure(`postgres exited while starting${space}: ${how}`, details, outcome.error);
   }
@@ -868,7 +880,15 @@ async function startOrAttach(
     throw failure(`the cluster folder ${clusterDir} cannot be prepared (${reason(error)})`, [], error);
   }
 
-  const postmaster = await startPostmaster(binaries, clusterDir, superuser, ephemeral, ids, log);
+  const postmaster = await startPostmaster(
+    binaries,
+    clusterDir,
+    superuser,
+    ephemeral,
+    ids,
+    log,
+    options.port,
+  );
   if ('attachedPort' in postmaster) return connect(postmaster.attachedPort, async () => {});
 
   let stopping: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 
 /** True when `error` is PostgreSQL refusing a row because of the named unique constraint/index. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -10,6 +10,48 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
 /** True for errors raised by the database driver (MikroORM's DriverException family). */
 export function isDatabaseError(error: unknown): boolean {
   return error instanceof DriverException;
+}
+
+/** Socket errors of a database that is down, restarting or unreachable. */
+const UNREACHABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs of the same: connection exceptions (08), shutdowns and start-up (57P01-57P03), too many connections. */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
+/**
+ * pg's and knex's words for a connection lost mid-query or a pool with nothing free in time. knex's
+ * "Transaction query already complete" is what a transaction whose connection died says next.
+ */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|Connection ended|not queryable|terminating connection|Timeout acquiring a connection|Transaction query already complete/i;
+
+/**
+ * True when `error` (or one of its causes) says the database cannot be reached right now (down,
+ * restarting, or every pooled connection busy past the wait), rather than that a statement failed.
+ * Transports answer these with 503 DB_UNAVAILABLE instead of an internal error.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 8; depth += 1) {
+    if (current instanceof ConnectionException) return true;
+    const detail = current as { name?: unknown; code?: unknown; sqlState?: unknown; message?: unknown };
+    if (detail.name === 'KnexTimeoutError') return true;
+    for (const code of [detail.code, detail.sqlState]) {
+      if (typeof code === 'string' && (UNREACHABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
+        return true;
+    }
+    if (typeof detail.message === 'string' && UNAVAILABLE_MESSAGE.test(detail.message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -28,7 +28,10 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       emit: 'ts',
       silent: true,
     },
-    pool: { min: 0, max: 20 },
+    // A call waits at most 5 s for a free connection (knex's default is 60 s): when every connection
+    // is held (slow queries, a lock) or the database is unreachable, callers get a prompt 503
+    // (DB_UNAVAILABLE) instead of piling up.
+    pool: { min: 0, max: 20, acquireTimeoutMillis: 5_000 },
     // Identity maps are per request/use-case; forking is explicit.
     allowGlobalContext: false,
     debug: false,

@@ -1,5 +1,8 @@
 // Test support shared by every package's suite: a real PostgreSQL (embedded unless DATABASE_URL
 // is set), a fresh database per run and per worker, clean tables per test, and in-memory ports.
+
+// A cluster a test owns and can stop and start again (database faults).
+export { type RunningDatabase, startEmbeddedPostgres } from '../db/embedded-postgres.js';
 export { setupTestDatabases, type TestDatabases, workerDatabaseUrl } from './databases.js';
 export { createGlobalSetup } from './global-setup.js';
 export {

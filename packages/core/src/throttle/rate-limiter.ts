@@ -52,10 +52,38 @@ function limiterOn(current: () => RateLimiterAbstract, points: number): RateLimi
 /**
  * In-process counts, or with `redisUrl` counts shared by every instance. Should Redis become
  * unreachable, each instance keeps counting in memory (it fails open to per-instance limits, never
- * to none).
+ * to none) at once: once connected, commands are not queued while Redis is away and each waits at
+ * most a second, so an outage of Redis never slows requests down. `onWarning` hears when Redis goes and comes back.
  */
-export function createRateLimitStore(redisUrl?: string): RateLimitStore {
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
+export function createRateLimitStore(
+  redisUrl?: string,
+  onWarning?: (message: string, error?: unknown) => void,
+): RateLimitStore {
+  const redis = redisUrl
+    ? new Redis(redisUrl, {
+        lazyConnect: false,
+        // Until the first connection, commands wait for it (instances share counts from their first
+        // request); after that, a command while Redis is away fails at once (see 'ready' below).
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 1_000,
+        connectTimeout: 2_000,
+      })
+    : null;
+  // ioredis reports every failed reconnect as an 'error' event (unhandled, it prints a stack each
+  // time): say once that Redis is away, and once that it is back.
+  let away = false;
+  redis?.on('error', (error: unknown) => {
+    if (away) return;
+    away = true;
+    onWarning?.('Redis is unreachable: rate limits count per instance until it is back', error);
+  });
+  redis?.on('ready', () => {
+    redis.options.enableOfflineQueue = false;
+    if (!away) return;
+    away = false;
+    onWarning?.('Redis is reachable again: rate limits are shared again');
+  });
   // In-memory limiters are remade by clearMemory(); each limiter reads its current one.
   const remakers: (() => void)[] = [];
   return {
