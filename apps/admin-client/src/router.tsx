@@ -6,7 +6,13 @@ import {
   ROLES,
   type Role,
 } from '@gatehouse/core/schemas';
-import { createRootRoute, createRoute, createRouter, type RouterHistory, redirect } from '@tanstack/react-router';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  type RouterHistory,
+  redirect,
+} from '@tanstack/react-router';
 import { AppLayout } from './components/app-layout.js';
 import { NotFound, RootLayout } from './components/root-layout.js';
 import { oneOf, optionalString } from './lib/search.js';

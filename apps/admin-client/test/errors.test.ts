@@ -4,8 +4,14 @@ import { describeError, domainCodeOf, serverFieldErrors } from '../src/errors.js
 import { fakeFetch, type Handlers, wireError } from './harness.js';
 
 /** The error a real tRPC client raises for the fake server's answer. */
-async function failure(handlers: Handlers, call: (client: ReturnType<typeof createGatehouseClient>) => Promise<unknown>) {
-  const client = createGatehouseClient({ url: 'http://gatehouse.test', fetch: fakeFetch(handlers, { calls: [] }) });
+async function failure(
+  handlers: Handlers,
+  call: (client: ReturnType<typeof createGatehouseClient>) => Promise<unknown>,
+) {
+  const client = createGatehouseClient({
+    url: 'http://gatehouse.test',
+    fetch: fakeFetch(handlers, { calls: [] }),
+  });
   return call(client).then(
     () => {
       throw new Error('expected the call to fail');
@@ -26,14 +32,20 @@ describe('error narrowing', () => {
 
   it('keeps the server message for codes without advice, and lists field errors', async () => {
     const weak = await failure(
-      { 'invites.accept': () => wireError(400, 'WEAK_PASSWORD', 'Password is too common; choose a less guessable one') },
+      {
+        'invites.accept': () =>
+          wireError(400, 'WEAK_PASSWORD', 'Password is too common; choose a less guessable one'),
+      },
       (client) => client.invites.accept.mutate({ token: 'ghi_x', password: 'password' }),
     );
     expect(domainCodeOf(weak)).toBe('WEAK_PASSWORD');
     expect(describeError(weak)).toBe('Password is too common; choose a less guessable one');
 
     const invalid = await failure(
-      { 'users.create': () => wireError(400, 'INVALID_INPUT', 'Invalid input', { email: ['Enter a valid email address'] }) },
+      {
+        'users.create': () =>
+          wireError(400, 'INVALID_INPUT', 'Invalid input', { email: ['Enter a valid email address'] }),
+      },
       (client) => client.users.create.mutate({ email: 'nope' }),
     );
     expect(serverFieldErrors(invalid)).toEqual({ email: 'Enter a valid email address' });

@@ -1,5 +1,5 @@
-import { createGatehouseClient, type RouterInputs, type RouterOutputs } from '@gatehouse/api';
 import type { ErrorCode } from '@gatehouse/api';
+import { createGatehouseClient, type RouterInputs, type RouterOutputs } from '@gatehouse/api';
 import { createMemoryHistory, RouterProvider } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
 import { Providers } from '../src/providers.js';
@@ -64,7 +64,9 @@ type Input<P extends Path> = P extends `${infer K extends keyof RouterInputs}.${
   : never;
 
 /** Canned answers per procedure, typed by the real router: a result, or an error as the server sends it. */
-export type Handlers = { [P in Path]?: (input: Input<P>) => Output<P> | WireError | Promise<Output<P> | WireError> };
+export type Handlers = {
+  [P in Path]?: (input: Input<P>) => Output<P> | WireError | Promise<Output<P> | WireError>;
+};
 
 export interface FakeServer {
   calls: { path: string; input: unknown }[];
@@ -97,7 +99,10 @@ export function fakeFetch(handlers: Handlers, server: FakeServer): typeof fetch 
 /** Renders the whole app (real routes, real tRPC client) at `path`, against the fake server. */
 export function renderApp(path: string, handlers: Handlers) {
   const server: FakeServer = { calls: [] };
-  const trpcClient = createGatehouseClient({ url: 'http://gatehouse.test', fetch: fakeFetch(handlers, server) });
+  const trpcClient = createGatehouseClient({
+    url: 'http://gatehouse.test',
+    fetch: fakeFetch(handlers, server),
+  });
   const router = createAppRouter(createMemoryHistory({ initialEntries: [path] }));
   const view = render(
     <Providers queryClient={createQueryClient()} trpcClient={trpcClient}>
