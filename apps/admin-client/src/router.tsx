@@ -1,3 +1,4 @@
+import type { AppRouter } from '@gatehouse/api';
 import {
   AUDIT_ACTIONS,
   type AuditAction,
@@ -6,19 +7,31 @@ import {
   ROLES,
   type Role,
 } from '@gatehouse/core/schemas';
+import type { QueryClient } from '@tanstack/react-query';
 import {
-  createRootRoute,
+  createRootRouteWithContext,
   createRoute,
   createRouter,
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
+import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { AppLayout } from './components/app-layout.js';
 import { NotFound, RootLayout } from './components/root-layout.js';
+import { ErrorState } from './components/states.js';
+import { domainCodeOf } from './errors.js';
 import { oneOf, optionalString } from './lib/search.js';
 
 // Code-based routes; each page is its own chunk (`.lazy`), so a first visit loads only the shell.
-const rootRoute = createRootRoute({ component: RootLayout, notFoundComponent: NotFound });
+export interface RouterContext {
+  queryClient: QueryClient;
+  trpc: TRPCOptionsProxy<AppRouter>;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: RootLayout,
+  notFoundComponent: NotFound,
+});
 
 const tokenSearch = (search: Record<string, unknown>): { token?: string } => ({
   token: optionalString(search.token),
@@ -55,8 +68,24 @@ const acceptInviteRoute = createRoute({
   validateSearch: tokenSearch,
 }).lazy(() => import('./pages/accept-invite-page.js').then((m) => m.Route));
 
-/** Everything behind sign-in: the shell checks the session and shows the page inside. */
-const appRoute = createRoute({ getParentRoute: () => rootRoute, id: '_app', component: AppLayout });
+/** Everything behind sign-in: no session, no page (the sign-in page comes back here afterwards). */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: '_app',
+  component: AppLayout,
+  errorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} />,
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(context.trpc.auth.me.queryOptions());
+    } catch (error) {
+      if (domainCodeOf(error) !== 'UNAUTHENTICATED') throw error;
+      throw redirect({
+        to: '/sign-in',
+        search: { redirect: location.href === '/' ? undefined : location.href },
+      });
+    }
+  },
+});
 
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -113,8 +142,8 @@ const routeTree = rootRoute.addChildren([
 ]);
 
 /** `history` defaults to the browser's; tests pass a memory history. */
-export const createAppRouter = (history?: RouterHistory) =>
-  createRouter({ routeTree, history, defaultPreload: 'intent', scrollRestoration: true });
+export const createAppRouter = (context: RouterContext, history?: RouterHistory) =>
+  createRouter({ routeTree, context, history, defaultPreload: 'intent', scrollRestoration: true });
 
 declare module '@tanstack/react-router' {
   interface Register {

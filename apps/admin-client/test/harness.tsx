@@ -2,6 +2,7 @@ import type { ErrorCode } from '@gatehouse/api';
 import { createGatehouseClient, type RouterInputs, type RouterOutputs } from '@gatehouse/api';
 import { createMemoryHistory, RouterProvider } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { Providers } from '../src/providers.js';
 import { createAppRouter } from '../src/router.js';
 import { createQueryClient, type User } from '../src/trpc.js';
@@ -103,9 +104,13 @@ export function renderApp(path: string, handlers: Handlers) {
     url: 'http://gatehouse.test',
     fetch: fakeFetch(handlers, server),
   });
-  const router = createAppRouter(createMemoryHistory({ initialEntries: [path] }));
+  const queryClient = createQueryClient();
+  const router = createAppRouter(
+    { queryClient, trpc: createTRPCOptionsProxy({ client: trpcClient, queryClient }) },
+    createMemoryHistory({ initialEntries: [path] }),
+  );
   const view = render(
-    <Providers queryClient={createQueryClient()} trpcClient={trpcClient}>
+    <Providers queryClient={queryClient} trpcClient={trpcClient}>
       <RouterProvider router={router} />
     </Providers>,
   );

@@ -10,7 +10,8 @@ describe('relative times', () => {
     expect(relativeTime(at(6 * DAY + 3600_000), now)).toBe('in 6 days');
     expect(relativeTime(at(-2 * DAY), now)).toBe('2 days ago');
     expect(relativeTime(at(-3 * 3600_000), now)).toBe('3 hours ago');
-    expect(relativeTime(at(90_000), now)).toBe('in 1 minute');
+    expect(relativeTime(at(70_000), now)).toBe('in 1 minute');
+    expect(relativeTime(at(-(2 * DAY - 60_000)), now)).toBe('2 days ago');
     expect(relativeTime(at(0), now)).toBe('now');
   });
 

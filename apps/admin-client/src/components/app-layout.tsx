@@ -13,7 +13,8 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { domainCodeOf } from '../errors.js';
 import { displayName } from '../lib/display-name.js';
 import { MeContext } from '../lib/me.js';
@@ -27,10 +28,17 @@ import { ErrorState } from './states.js';
 export function AppLayout() {
   const trpc = useTRPC();
   const location = useLocation();
+  const navigate = useNavigate();
   const me = useQuery(trpc.auth.me.queryOptions());
   const [opened, { toggle, close }] = useDisclosure(false);
 
-  if (me.isPending) {
+  const signedOut = domainCodeOf(me.error) === 'UNAUTHENTICATED';
+  useEffect(() => {
+    // The session ended while the app was open (signed out elsewhere, expired): back to sign in.
+    if (signedOut) void navigate({ to: '/sign-in', search: { redirect: location.href } });
+  }, [signedOut, navigate, location.href]);
+
+  if (me.isPending || signedOut) {
     return (
       <Center mih="100vh">
         <Loader aria-label="Loading" />
@@ -38,11 +46,6 @@ export function AppLayout() {
     );
   }
   if (me.isError) {
-    if (domainCodeOf(me.error) === 'UNAUTHENTICATED') {
-      return (
-        <Navigate to="/sign-in" search={{ redirect: location.href === '/' ? undefined : location.href }} />
-      );
-    }
     return (
       <Center mih="100vh" p="md">
         <ErrorState error={me.error} onRetry={() => void me.refetch()} />

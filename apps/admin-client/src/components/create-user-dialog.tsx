@@ -1,5 +1,15 @@
 import { createUserInput, ROLES, type Role } from '@gatehouse/core/schemas';
-import { Alert, Button, Group, Modal, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  NativeSelect,
+  PasswordInput,
+  Stack,
+  Switch,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError, serverFieldErrors } from '../errors.js';
@@ -81,12 +91,14 @@ export function CreateUserForm(props: { onDone: () => void }) {
             error={errors.lastName}
           />
         </Group>
-        <Select
+        <NativeSelect
           label="Role"
           data={[...ROLES]}
           value={role}
-          allowDeselect={false}
-          onChange={(value) => setRole(ROLES.find((r) => r === value) ?? 'member')}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            setRole(ROLES.find((r) => r === value) ?? 'member');
+          }}
         />
         <Switch
           label="Set a password now"

@@ -1,5 +1,5 @@
 import { createInviteInput, ROLES, type Role } from '@gatehouse/core/schemas';
-import { Alert, Button, Group, Modal, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError, domainCodeOf, serverFieldErrors } from '../errors.js';
@@ -66,12 +66,14 @@ export function InviteForm(props: { onDone: () => void }) {
           onChange={(event) => setEmail(event.currentTarget.value)}
           error={errors.email}
         />
-        <Select
+        <NativeSelect
           label="Role"
           data={[...ROLES]}
           value={role}
-          allowDeselect={false}
-          onChange={(value) => setRole(ROLES.find((r) => r === value) ?? 'member')}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            setRole(ROLES.find((r) => r === value) ?? 'member');
+          }}
         />
         <Switch
           label="Email the invite link"

@@ -8,13 +8,12 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
-/** "in 6 days", "2 hours ago", "now": the largest unit that fits, rounded toward zero. */
+/** "in 6 days", "2 hours ago", "now": the largest unit that fits, rounded to the nearest. */
 export function relativeTime(iso: string, now: Date = new Date()): string {
   const seconds = (new Date(iso).getTime() - now.getTime()) / 1000;
   const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
   for (const [unit, size] of UNITS) {
-    const amount = Math.trunc(seconds / size);
-    if (amount !== 0) return format.format(amount, unit);
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }
   return 'now';
 }

@@ -1,5 +1,5 @@
 import { AUDIT_ACTIONS } from '@gatehouse/core/schemas';
-import { Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
 import { LoadMore } from '../components/load-more.js';
@@ -34,16 +34,16 @@ export function AuditPage() {
     <Stack>
       <Title order={2}>Audit log</Title>
       <Group align="flex-end">
-        <Select
+        <NativeSelect
           label="Action"
-          placeholder="Any action"
-          clearable
-          searchable
-          data={[...AUDIT_ACTIONS]}
-          value={action ?? null}
-          onChange={(value) =>
-            navigate({ search: (prev) => ({ ...prev, action: AUDIT_ACTIONS.find((a) => a === value) }) })
-          }
+          data={[{ value: '', label: 'Any action' }, ...AUDIT_ACTIONS]}
+          value={action ?? ''}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            void navigate({
+              search: (prev) => ({ ...prev, action: AUDIT_ACTIONS.find((a) => a === value) }),
+            });
+          }}
           w={240}
         />
         <TextInput

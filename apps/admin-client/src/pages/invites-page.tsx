@@ -1,6 +1,6 @@
 import type { RouterOutputs } from '@gatehouse/api';
 import { can, INVITE_STATUSES } from '@gatehouse/core/schemas';
-import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -59,15 +59,16 @@ export function InvitesPage() {
           onChange={(event) => setSearch(event.currentTarget.value)}
           style={{ flex: 1, minWidth: 200 }}
         />
-        <Select
+        <NativeSelect
           label="Status"
-          placeholder="Any status"
-          clearable
-          data={[...INVITE_STATUSES]}
-          value={status ?? null}
-          onChange={(value) =>
-            navigate({ search: (prev) => ({ ...prev, status: INVITE_STATUSES.find((s) => s === value) }) })
-          }
+          data={[{ value: '', label: 'Any status' }, ...INVITE_STATUSES]}
+          value={status ?? ''}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            void navigate({
+              search: (prev) => ({ ...prev, status: INVITE_STATUSES.find((s) => s === value) }),
+            });
+          }}
           w={160}
         />
       </Group>

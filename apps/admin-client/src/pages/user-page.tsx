@@ -5,7 +5,7 @@ import {
   Card,
   Code,
   Group,
-  Select,
+  NativeSelect,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -135,12 +135,14 @@ function RoleCard(props: { user: User }) {
           Role
         </Title>
         <Group align="flex-end">
-          <Select
+          <NativeSelect
             label="Role"
             data={[...ROLES]}
             value={role}
-            allowDeselect={false}
-            onChange={(value) => setRole(ROLES.find((r) => r === value) ?? props.user.role)}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              setRole(ROLES.find((r) => r === value) ?? props.user.role);
+            }}
             w={180}
           />
           <Button

@@ -1,5 +1,5 @@
-import { can, ROLES, type Role } from '@gatehouse/core/schemas';
-import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { can, ROLES } from '@gatehouse/core/schemas';
+import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -53,15 +53,14 @@ export function UsersPage() {
           onChange={(event) => setSearch(event.currentTarget.value)}
           style={{ flex: 1, minWidth: 200 }}
         />
-        <Select
+        <NativeSelect
           label="Role"
-          placeholder="All roles"
-          clearable
-          data={[...ROLES]}
-          value={role ?? null}
-          onChange={(value) =>
-            navigate({ search: (prev) => ({ ...prev, role: ROLES.find((r): r is Role => r === value) }) })
-          }
+          data={[{ value: '', label: 'All roles' }, ...ROLES]}
+          value={role ?? ''}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            void navigate({ search: (prev) => ({ ...prev, role: ROLES.find((r) => r === value) }) });
+          }}
           w={160}
         />
       </Group>
