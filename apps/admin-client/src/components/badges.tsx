@@ -29,7 +29,7 @@ export function InviteStatusBadge(props: { status: InviteStatus }) {
 /** Users created without a password (and not yet set up) cannot sign in with one. */
 export function NoPasswordBadge() {
   return (
-    <Badge color="yellow" variant="outline" title="This user cannot sign in with a password yet">
+    <Badge color="gray" variant="outline" title="This user cannot sign in with a password yet">
       no password
     </Badge>
   );

@@ -107,10 +107,10 @@ export function AuditPage() {
                             <Button
                               size="compact-xs"
                               variant="subtle"
-                              aria-label={`Only events by ${event.actorId}`}
+                              aria-label={`Filter by actor ${event.actorId}`}
                               onClick={() => setActor(event.actorId ?? '')}
                             >
-                              filter
+                              Filter
                             </Button>
                           </Group>
                         ) : (
