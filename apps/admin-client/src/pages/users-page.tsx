@@ -84,14 +84,14 @@ export function UsersPage() {
           </EmptyState>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={640}>
+            <Table.ScrollContainer minWidth={320}>
               <Table highlightOnHover verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>User</Table.Th>
                     <Table.Th>Role</Table.Th>
-                    <Table.Th>Last sign-in</Table.Th>
-                    <Table.Th>Created</Table.Th>
+                    <Table.Th visibleFrom="sm">Last sign-in</Table.Th>
+                    <Table.Th visibleFrom="sm">Created</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -111,8 +111,10 @@ export function UsersPage() {
                       <Table.Td>
                         <RoleBadge role={user.role} />
                       </Table.Td>
-                      <Table.Td>{user.lastLoginAt ? relativeTime(user.lastLoginAt) : 'never'}</Table.Td>
-                      <Table.Td>{relativeTime(user.createdAt)}</Table.Td>
+                      <Table.Td visibleFrom="sm">
+                        {user.lastLoginAt ? relativeTime(user.lastLoginAt) : 'never'}
+                      </Table.Td>
+                      <Table.Td visibleFrom="sm">{relativeTime(user.createdAt)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
