@@ -48,7 +48,8 @@ const freePort = () =>
 /** An input by its label; Mantine appends " *" to the label of a required field. */
 const field = (scope: Page | Locator, label: string) => scope.getByLabel(new RegExp(`^${label}( \\*)?$`));
 
-describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', () => {
+// Each test drives several browsers through a flow: generous on a slow, loaded CI machine.
+describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 180_000 }, () => {
   let core: Core;
   let app: Awaited<ReturnType<typeof buildServer>>;
   let browser: Browser;

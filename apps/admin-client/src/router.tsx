@@ -43,6 +43,13 @@ const signInRoute = createRoute({
   validateSearch: (search: Record<string, unknown>): { redirect?: string } => ({
     redirect: optionalString(search.redirect),
   }),
+  // Someone already signed in has nothing to do here.
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient
+      .ensureQueryData(context.trpc.auth.me.queryOptions())
+      .catch(() => null);
+    if (me) throw redirect({ to: '/users' });
+  },
 }).lazy(() => import('./pages/sign-in-page.js').then((m) => m.Route));
 
 const forgotPasswordRoute = createRoute({

@@ -38,6 +38,15 @@ describe('sign in', () => {
     expect(server.calls.filter((call) => call.path === 'auth.login')).toHaveLength(1);
   });
 
+  it('sends a signed-in visitor of the sign-in page on to the app', async () => {
+    renderApp('/sign-in', {
+      'auth.me': () => admin,
+      'users.list': () => page([]),
+    });
+    expect(await screen.findByRole('heading', { name: 'Users' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+  });
+
   it('sends a signed-out visitor of an app page to sign in', async () => {
     renderApp('/invites', { 'auth.me': () => wireError(401, 'UNAUTHENTICATED', 'Sign in first') });
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();

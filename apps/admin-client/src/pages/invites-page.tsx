@@ -9,9 +9,9 @@ import { InviteStatusBadge, RoleBadge } from '../components/badges.js';
 import { confirmAction } from '../components/confirm.js';
 import { InviteDialog } from '../components/invite-dialog.js';
 import { InviteLink } from '../components/invite-link.js';
-import { AnchorLink } from '../components/links.js';
 import { LoadMore } from '../components/load-more.js';
 import { EmptyState, ErrorState, TableSkeleton } from '../components/states.js';
+import { UserRef } from '../components/user-ref.js';
 import { useMe } from '../lib/me.js';
 import { notifyFailure, notifySuccess } from '../lib/notify.js';
 import { dateTime, expiryText } from '../lib/relative-time.js';
@@ -128,10 +128,10 @@ export function InvitesPage() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        {invite.invitedBy ? (
-                          <AnchorLink to="/users/$userId" params={{ userId: invite.invitedBy }} size="sm">
-                            {invite.invitedBy === me.id ? 'you' : 'view inviter'}
-                          </AnchorLink>
+                        {invite.invitedBy === me.id ? (
+                          <Text size="sm">you</Text>
+                        ) : invite.invitedBy ? (
+                          <UserRef id={invite.invitedBy} />
                         ) : (
                           '—'
                         )}
