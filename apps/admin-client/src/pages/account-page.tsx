@@ -21,6 +21,7 @@ import { confirmAction } from '../components/confirm.js';
 import { judgePassword, PasswordStrength } from '../components/password-strength.js';
 import { ProfileForm } from '../components/profile-form.js';
 import { ErrorState, TableSkeleton } from '../components/states.js';
+import { TableScroll } from '../components/table-scroll.js';
 import { describeError, serverFieldErrors } from '../errors.js';
 import { type FieldErrors, validate } from '../lib/form.js';
 import { useMe } from '../lib/me.js';
@@ -165,7 +166,7 @@ function SessionsCard() {
         ) : sessions.isError ? (
           <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} />
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <TableScroll label="Sessions table" minWidth={560}>
             <Table verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>
@@ -184,7 +185,7 @@ function SessionsCard() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Stack>
     </Card>

@@ -4,6 +4,7 @@ import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
 import { LoadMore } from '../components/load-more.js';
 import { EmptyState, ErrorState, TableSkeleton } from '../components/states.js';
+import { TableScroll } from '../components/table-scroll.js';
 import { UserRef } from '../components/user-ref.js';
 import { dateTime, relativeTime } from '../lib/relative-time.js';
 import { useUrlSearch } from '../lib/use-url-search.js';
@@ -76,7 +77,7 @@ export function AuditPage() {
           </EmptyState>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={760}>
+            <TableScroll label="Audit events table" minWidth={760}>
               <Table verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
@@ -131,7 +132,7 @@ export function AuditPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             <LoadMore
               shown={items.length}
               noun="events"

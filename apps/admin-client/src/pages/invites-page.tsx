@@ -11,6 +11,7 @@ import { InviteDialog } from '../components/invite-dialog.js';
 import { InviteLink } from '../components/invite-link.js';
 import { LoadMore } from '../components/load-more.js';
 import { EmptyState, ErrorState, TableSkeleton } from '../components/states.js';
+import { TableScroll } from '../components/table-scroll.js';
 import { UserRef } from '../components/user-ref.js';
 import { useMe } from '../lib/me.js';
 import { notifyFailure, notifySuccess } from '../lib/notify.js';
@@ -96,7 +97,7 @@ export function InvitesPage() {
           </EmptyState>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={720}>
+            <TableScroll label="Invites table" minWidth={720}>
               <Table highlightOnHover verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -145,7 +146,7 @@ export function InvitesPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             <LoadMore
               shown={items.length}
               total={first?.total}

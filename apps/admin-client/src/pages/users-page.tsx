@@ -8,6 +8,7 @@ import { CreateUserDialog } from '../components/create-user-dialog.js';
 import { AnchorLink } from '../components/links.js';
 import { LoadMore } from '../components/load-more.js';
 import { EmptyState, ErrorState, TableSkeleton } from '../components/states.js';
+import { TableScroll } from '../components/table-scroll.js';
 import { displayName } from '../lib/display-name.js';
 import { useMe } from '../lib/me.js';
 import { relativeTime } from '../lib/relative-time.js';
@@ -84,7 +85,7 @@ export function UsersPage() {
           </EmptyState>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={320}>
+            <TableScroll label="Users table" minWidth={320}>
               <Table highlightOnHover verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -119,7 +120,7 @@ export function UsersPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             <LoadMore
               shown={items.length}
               total={first?.total}
