@@ -38,6 +38,14 @@ describe('sign in', () => {
     expect(server.calls.filter((call) => call.path === 'auth.login')).toHaveLength(1);
   });
 
+  it('points a fresh install at the printed setup link', async () => {
+    renderApp('/sign-in', {
+      'auth.me': () => wireError(401, 'UNAUTHENTICATED', 'Sign in first'),
+      'setup.status': () => ({ needsSetup: true }),
+    });
+    expect(await screen.findByText('Gatehouse has no admin yet')).toBeTruthy();
+  });
+
   it('sends a signed-in visitor of the sign-in page on to the app', async () => {
     renderApp('/sign-in', {
       'auth.me': () => admin,

@@ -1,6 +1,6 @@
 import { loginInput } from '@gatehouse/core/schemas';
 import { Alert, Button, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { AuthCard } from '../components/auth-card.js';
@@ -20,12 +20,20 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
+  // A fresh install has no admin yet: point at the one-time link the server printed.
+  const setup = useQuery(trpc.setup.status.queryOptions());
   const login = useMutation(
     trpc.auth.login.mutationOptions({ onSuccess: (result) => afterSignIn(result.user, redirect) }),
   );
 
   return (
     <AuthCard title="Sign in" subtitle="Manage the people who run your store.">
+      {setup.data?.needsSetup && (
+        <Alert color="blue" title="Gatehouse has no admin yet">
+          Open the one-time setup link that the server printed when it started (<code>/setup?token=…</code>)
+          to create the first admin.
+        </Alert>
+      )}
       <form
         aria-label="Sign in"
         noValidate
