@@ -88,7 +88,14 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
   });
 
   const newPage = async (options: BrowserContextOptions = {}) =>
-    (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options })).newPage();
+    (
+      await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        // The app honours reduced motion: no transition is half-way when axe judges colours.
+        reducedMotion: 'reduce',
+        ...options,
+      })
+    ).newPage();
 
   /** axe-core on the screen as it is now (serious and critical findings are collected), then a screenshot. */
   const check = async (page: Page, screen: string) => {

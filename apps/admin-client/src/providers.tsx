@@ -13,6 +13,8 @@ const theme = createTheme({
   defaultRadius: 'md',
   // Visible focus for keyboard users, never for mouse clicks.
   focusRing: 'auto',
+  // No sliding dialogs or toasts for people who asked their system for less motion.
+  respectReducedMotion: true,
   // Icon-only close buttons get a name screen readers can say.
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
