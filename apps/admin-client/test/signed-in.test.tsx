@@ -61,6 +61,22 @@ describe('sign in', () => {
   });
 });
 
+describe('a session that ends while the app is open', () => {
+  it('sends the user back to sign in, to return to the same page afterwards', async () => {
+    let meCalls = 0;
+    const { router } = renderApp('/invites?status=pending', {
+      'auth.me': () => {
+        meCalls += 1;
+        return meCalls === 1 ? admin : wireError(401, 'UNAUTHENTICATED', 'Sign in first');
+      },
+      'invites.list': () => wireError(401, 'UNAUTHENTICATED', 'Sign in first'),
+    });
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/sign-in');
+    expect(router.state.location.search).toEqual({ redirect: '/invites?status=pending' });
+  });
+});
+
 describe('user page', () => {
   it('asks before a role change and says LAST_ADMIN in words', async () => {
     const user = userEvent.setup();

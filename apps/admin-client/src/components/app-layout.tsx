@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { Outlet, useNavigate, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { domainCodeOf } from '../errors.js';
 import { displayName } from '../lib/display-name.js';
@@ -27,16 +27,39 @@ import { ErrorState } from './states.js';
 /** The signed-in app: checks the session, then navigation, the user and sign out around the page. */
 export function AppLayout() {
   const trpc = useTRPC();
-  const location = useLocation();
-  const navigate = useNavigate();
+  const router = useRouter();
+  const queryClient = useQueryClient();
   const me = useQuery(trpc.auth.me.queryOptions());
   const [opened, { toggle, close }] = useDisclosure(false);
 
+  // The session can end while the app is open (signed out elsewhere, expired, user deleted): any
+  // call answered UNAUTHENTICATED makes the shell ask again who is signed in …
+  useEffect(() => {
+    const recheck = (error: unknown) => {
+      if (domainCodeOf(error) === 'UNAUTHENTICATED')
+        void queryClient.invalidateQueries(trpc.auth.me.pathFilter());
+    };
+    const queries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') recheck(event.action.error);
+    });
+    const mutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') recheck(event.action.error);
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [queryClient, trpc]);
+
+  // … and, once nobody is, goes back to the sign-in page, which returns here afterwards.
   const signedOut = domainCodeOf(me.error) === 'UNAUTHENTICATED';
   useEffect(() => {
-    // The session ended while the app was open (signed out elsewhere, expired): back to sign in.
-    if (signedOut) void navigate({ to: '/sign-in', search: { redirect: location.href } });
-  }, [signedOut, navigate, location.href]);
+    if (!signedOut) return;
+    const here = router.state.location.href;
+    // Nothing of the previous session stays cached (it would also still answer "who is signed in").
+    queryClient.clear();
+    void router.navigate({ to: '/sign-in', search: { redirect: here === '/' ? undefined : here } });
+  }, [signedOut, router, queryClient]);
 
   if (me.isPending || signedOut) {
     return (
