@@ -19,7 +19,7 @@ export function AuditPage() {
   const trpc = useTRPC();
   const { action, actorId } = route.useSearch();
   const navigate = route.useNavigate();
-  const [actor, setActor] = useUrlSearch(actorId, (next) =>
+  const [actor, setActor] = useUrlSearch('/audit', actorId, (next) =>
     navigate({ search: (prev) => ({ ...prev, actorId: next }), replace: true }),
   );
   const events = useInfiniteQuery(

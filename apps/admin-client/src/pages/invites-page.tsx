@@ -29,7 +29,7 @@ export function InvitesPage() {
   const trpc = useTRPC();
   const { q, status } = route.useSearch();
   const navigate = route.useNavigate();
-  const [search, setSearch] = useUrlSearch(q, (next) =>
+  const [search, setSearch] = useUrlSearch('/invites', q, (next) =>
     navigate({ search: (prev) => ({ ...prev, q: next }), replace: true }),
   );
   const [inviting, inviteDialog] = useDisclosure(false);

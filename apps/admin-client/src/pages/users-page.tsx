@@ -25,7 +25,7 @@ export function UsersPage() {
   const trpc = useTRPC();
   const { q, role } = route.useSearch();
   const navigate = route.useNavigate();
-  const [search, setSearch] = useUrlSearch(q, (next) =>
+  const [search, setSearch] = useUrlSearch('/users', q, (next) =>
     navigate({ search: (prev) => ({ ...prev, q: next }), replace: true }),
   );
   const [creating, createDialog] = useDisclosure(false);
