@@ -66,7 +66,7 @@ export function ApiTokenCard(props: { user: User; self: boolean }) {
                 Current token starts with <code>{prefix}</code>.
               </>
             ) : (
-              `No API token. Generate one to use ${whose === 'your' ? 'the API yourself' : 'the API as this user'}.`
+              `No API token. Generate one to use the API ${props.self ? 'yourself' : 'as this user'}.`
             )}
           </Text>
         )}
