@@ -136,6 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
   it('first run: the printed one-time link creates the first admin, once', async () => {
     const page = await newPage();
     await page.goto(`${url}/setup?token=${firstRun.token}`);
+    await page.getByRole('heading', { name: 'Set up Gatehouse' }).waitFor();
     await check(page, 'setup');
     await field(page, 'Email').fill(ADMIN);
     await field(page, 'Password').fill(PASSWORD);
@@ -404,6 +405,10 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
     await signIn(page, ADMIN);
     await page.getByRole('link', { name: 'My account' }).click();
     const token = page.getByRole('region', { name: 'API token' });
+    await token.getByRole('button', { name: 'Generate token' }).waitFor();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Sessions' }).textContent())
+      .toContain('this browser');
     await check(page, 'account');
     await token.getByRole('button', { name: 'Generate token' }).click();
     const secret = await token.getByRole('textbox', { name: 'New API token' }).inputValue();
@@ -459,6 +464,8 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
     const page = await newPage();
     await page.goto(`${url}/sign-in`);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // Both pages have an Email field: type only once the new page is there.
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
     await field(page, 'Email').fill('dev@example.com');
     await check(page, 'forgot-password');
     await page.getByRole('button', { name: 'Send reset link' }).click();
@@ -467,6 +474,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
     await expect.poll(() => mailer.lastTokenFor('dev@example.com')).toMatch(/^ghr_/);
     const resetUrl = `${url}/reset-password?token=${mailer.lastTokenFor('dev@example.com')}`;
     await page.goto(resetUrl);
+    await field(page, 'New password').waitFor();
     await check(page, 'reset-password');
     await field(page, 'New password').fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Set new password' }).click();
@@ -482,15 +490,20 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
   it('is usable at 375 px and in dark mode (screenshots), still without serious axe findings', async () => {
     const narrow = await newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
     await signIn(narrow, ADMIN);
+    await expect.poll(() => narrow.getByRole('region', { name: 'Users' }).textContent()).toContain('Showing');
     await check(narrow, 'users-narrow');
     await narrow.getByRole('button', { name: 'Menu' }).click();
     await narrow.getByRole('link', { name: 'Invites' }).click();
     await narrow.getByRole('heading', { name: 'Invites' }).waitFor();
+    await expect
+      .poll(() => narrow.getByRole('region', { name: 'Invites' }).textContent())
+      .toContain('Showing');
     await check(narrow, 'invites-narrow');
 
     const dark = await newPage({ colorScheme: 'dark' });
     await signIn(dark, ADMIN);
     expect(await dark.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await expect.poll(() => dark.getByRole('region', { name: 'Users' }).textContent()).toContain('Showing');
     await check(dark, 'users-dark');
     await dark.goto(`${url}/audit`);
     await expect
