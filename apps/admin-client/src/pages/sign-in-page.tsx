@@ -1,0 +1,82 @@
+import { loginInput } from '@gatehouse/core/schemas';
+import { Alert, Button, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
+import { useState } from 'react';
+import { AuthCard } from '../components/auth-card.js';
+import { AnchorLink } from '../components/links.js';
+import { describeError } from '../errors.js';
+import { useAfterSignIn } from '../lib/after-sign-in.js';
+import { type FieldErrors, validate } from '../lib/form.js';
+import { useTRPC } from '../trpc.js';
+
+export const Route = createLazyRoute('/sign-in')({ component: SignInPage });
+const route = getRouteApi('/sign-in');
+
+export function SignInPage() {
+  const { redirect } = route.useSearch();
+  const trpc = useTRPC();
+  const afterSignIn = useAfterSignIn();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  // A fresh install has no admin yet: point at the one-time link the server printed.
+  const setup = useQuery(trpc.setup.status.queryOptions());
+  const login = useMutation(
+    trpc.auth.login.mutationOptions({ onSuccess: (result) => afterSignIn(result.user, redirect) }),
+  );
+
+  return (
+    <AuthCard title="Sign in" subtitle="Manage the people who run your store.">
+      {setup.data?.needsSetup && (
+        <Alert color="blue" title="Gatehouse has no admin yet">
+          Open the one-time setup link that the server printed when it started (<code>/setup?token=…</code>)
+          to create the first admin.
+        </Alert>
+      )}
+      <form
+        aria-label="Sign in"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const input = validate(loginInput, { email, password });
+          setErrors(input.ok ? {} : input.errors);
+          if (input.ok) login.mutate(input.data);
+        }}
+      >
+        <Stack>
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={errors.email}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={errors.password}
+          />
+          {login.isError && (
+            <Alert color="red" role="alert">
+              {describeError(login.error)}
+            </Alert>
+          )}
+          <Button type="submit" loading={login.isPending}>
+            Sign in
+          </Button>
+          <Group justify="space-between">
+            <AnchorLink to="/forgot-password" size="sm">
+              Forgot your password?
+            </AnchorLink>
+          </Group>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}
