@@ -90,9 +90,8 @@ async function missingOf(emails: string[]): Promise<string[]> {
 describe('PostgreSQL stopped and started under a running server', () => {
   it('fails fast with 503 DB_UNAVAILABLE, /readyz 503, recovers by itself, loses no acknowledged write', async () => {
     const loop = createLoop('outage', 4);
-    await sleep(1_500);
-    const before = loop.state.acknowledged.length;
-    expect(before).toBeGreaterThan(0);
+    // Until writes flow (a loaded CI machine may take a while for the first ones).
+    expect(await waitFor(async () => loop.state.acknowledged.length >= 5, 60_000), 'writes flow').toBe(true);
 
     await cluster.stop();
     recordFigure('faults: PostgreSQL stopped under load', 1);
@@ -172,7 +171,11 @@ describe('PostgreSQL stopped and started under a running server', () => {
         await sleep(60);
       }
     })();
-    await sleep(700);
+    // Until the burst is under way (some accepts and creates answered), however slow the machine.
+    expect(
+      await waitFor(async () => accepts.length >= 5 && creates.state.acknowledged.length >= 3, 60_000),
+      'the burst is under way',
+    ).toBe(true);
     // A crash, not a clean stop: only what PostgreSQL made durable before answering may survive.
     await cluster.crash();
     recordFigure('faults: PostgreSQL crashed and restarted during a burst', 1);

@@ -21,6 +21,14 @@ afterAll(async () => {
 });
 
 /** A transaction holding an exclusive lock on the user table: every query on it waits. */
+/** How many statements wait on a lock in the cluster now. */
+async function lockWaiters(): Promise<number> {
+  const [row] = await cluster.query<{ n: number }>(
+    "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'",
+  );
+  return row?.n ?? 0;
+}
+
 async function lockUsers() {
   const locker = new pg.Client({ connectionString: cluster.url });
   locker.on('error', () => {});
@@ -53,14 +61,21 @@ describe('graceful shutdown', () => {
       }
     };
     const workers = Promise.all(Array.from({ length: 6 }, (_, w) => worker(w)));
-    await sleep(1_000);
+    // Until writes flow (a loaded CI machine may take a while for the first ones).
+    expect(
+      await waitFor(async () => outcomes.filter((o) => o.reply?.status === 200).length >= 5, 60_000),
+      'writes flow',
+    ).toBe(true);
 
     // Hold the next calls inside the database, so some are surely in flight when the signal comes.
     const unlock = await lockUsers();
     const held = Array.from({ length: 5 }, (_, i) =>
       call(server.url, 'users.create', { email: `held-${i}@example.com` }, { as: admin }),
     );
-    await sleep(500);
+    // Until they (and the workers' calls) are all waiting on the lock inside PostgreSQL.
+    expect(await waitFor(async () => (await lockWaiters()) >= 5, 60_000), 'calls held by the lock').toBe(
+      true,
+    );
     const signalled = performance.now();
     server.child.kill('SIGTERM');
     recordFigure('faults: SIGTERM under load', 1);
@@ -112,7 +127,7 @@ describe('graceful shutdown', () => {
     const unlock = await lockUsers();
     try {
       const stuck = call(server.url, 'users.list', {}, { kind: 'query', as: admin }).catch(() => null);
-      await sleep(500);
+      expect(await waitFor(async () => (await lockWaiters()) >= 1, 60_000), 'the call is stuck').toBe(true);
       const signalled = performance.now();
       server.child.kill('SIGTERM');
       recordFigure('faults: SIGTERM with a call stuck on a lock', 1);
