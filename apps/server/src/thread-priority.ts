@@ -10,9 +10,11 @@ import { getPriority, platform, setPriority } from 'node:os';
  * On this 2-core machine, with 4 hashes in flight, event-loop delay p99 fell from 11–17 ms to
  * 2–3 ms (see BENCHMARKS.md for the server's figures).
  *
- * The price: niceness also ranks these threads below every other process of the host, so on a
- * shared, busy machine sign-ins slow down before anything else does. `niceness` is
- * HASH_THREAD_NICENESS (default 10); 0 leaves the threads alone.
+ * The price: niceness also ranks these threads below every other process in the same scheduling
+ * group. In a container (its own cgroup) or on a host of its own that is what we want; on a shared,
+ * busy machine sign-ins slow down first: the bench on this shared 2-core machine, with other
+ * suites running, saw sign-ins at half the scrypt limit. So it is opt-in: `niceness` is
+ * HASH_THREAD_NICENESS (default 0, which leaves the threads alone; 10 is a good value where it fits).
  *
  * Linux only (there each thread has its own niceness); elsewhere it does nothing. Raising a
  * niceness needs no privilege. Returns how many threads were lowered.

@@ -36,17 +36,17 @@ describe.skipIf(platform() !== 'linux')(
       };
     };
 
-    it('runs the hashing pool and the other helper threads 10 steps below the thread that answers requests', async () => {
-      const { main, helpers } = await threadsOf({});
+    it('with HASH_THREAD_NICENESS=10, runs the hashing pool and the other helper threads 10 steps below the thread that answers requests', async () => {
+      const { main, helpers } = await threadsOf({ HASH_THREAD_NICENESS: '10' });
       // libuv's pool (4 threads) and V8's platform workers at least.
       expect(helpers.length).toBeGreaterThanOrEqual(4);
       for (const nice of helpers) expect(nice).toBe(Math.min(19, main + 10));
     });
 
-    it('takes the step from HASH_THREAD_NICENESS, and 0 leaves every thread alone', async () => {
+    it('takes any step from HASH_THREAD_NICENESS; by default (0) every thread is left alone', async () => {
       const lowered = await threadsOf({ HASH_THREAD_NICENESS: '3' });
       for (const nice of lowered.helpers) expect(nice).toBe(Math.min(19, lowered.main + 3));
-      const untouched = await threadsOf({ HASH_THREAD_NICENESS: '0' });
+      const untouched = await threadsOf({});
       for (const nice of untouched.helpers) expect(nice).toBe(untouched.main);
     });
   },

@@ -103,7 +103,7 @@ const envSchema = z.object({
     }),
   CORS_ORIGINS: csv,
   MAX_CONCURRENT_HASHES: intFrom(1, 4),
-  HASH_THREAD_NICENESS: intFrom(0, 10).pipe(z.number().max(19)),
+  HASH_THREAD_NICENESS: intFrom(0, 0).pipe(z.number().max(19)),
   // Roles whose users must have a second factor (comma list, e.g. `admin`); empty: none must.
   MFA_REQUIRED_ROLES: csv.pipe(z.array(z.enum(ROLES, { error: `roles are ${ROLES.join(', ')}` }))),
   MFA_STEP_UP_MINUTES: intFrom(1, 10),
@@ -149,7 +149,8 @@ export type GatehouseConfig = {
   maxConcurrentHashes: number;
   /**
    * How much lower (in nice steps, 0–19) the server runs its helper threads (where scrypt hashes)
-   * than the thread that answers requests; 0 leaves them alone. Read by the server at start.
+   * than the thread that answers requests; 0 (the default) leaves them alone. Read by the server at
+   * start. Worth setting on a host or container of its own (see thread-priority.ts).
    */
   hashThreadNiceness: number;
   /** Roles whose users must enrol a second factor before anything else (MFA_REQUIRED_ROLES). */

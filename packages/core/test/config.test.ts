@@ -24,7 +24,7 @@ describe('loadConfig defaults (the operator contract)', () => {
       rateLimitPerMinute: 1000,
       trustProxy: [],
       corsOrigins: [],
-      hashThreadNiceness: 10,
+      hashThreadNiceness: 0,
     });
   });
 
