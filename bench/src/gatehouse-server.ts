@@ -2,11 +2,12 @@
 // real buildServer on the real core, configured from the environment like `pnpm start`.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '@gatehouse/core';
-import { buildServer, createLogger } from '@gatehouse/server';
+import { buildServer, createLogger, lowerHelperThreadPriority } from '@gatehouse/server';
 
 const core = await createCore({ migrate: false, onWarning: () => {} });
 const app = await buildServer({ core, logger: createLogger(core.config.logLevel), adminClientDir: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
+await lowerHelperThreadPriority(core.config.hashThreadNiceness); // as main.ts does
 const address = app.server.address();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();

@@ -1,18 +1,11 @@
 import type { LoadRow, Results } from './suites.js';
+import { RATIO_TARGETS, scaleTargetsMs } from './targets.js';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-
-/** Targets of the speed issue, as ratios to the baseline (reads) or limits. */
-const RATIO_TARGETS: Record<string, number> = {
-  '/healthz': 0.5,
-  'auth.me': 0.7,
-  'users.get': 0.7,
-  'users.list': 0.6,
-};
 
 function summarise(rows: LoadRow[], name: string, target: LoadRow['target']) {
   const mine = rows.filter((row) => row.case === name && row.target === target);
@@ -26,7 +19,7 @@ function summarise(rows: LoadRow[], name: string, target: LoadRow['target']) {
   };
 }
 
-export function renderMarkdown(results: Results): string {
+export function renderMarkdown(results: Results, options: { chart?: string } = {}): string {
   const lines: string[] = [];
   const m = results.machine;
   lines.push('# Benchmarks', '');
@@ -100,14 +93,14 @@ export function renderMarkdown(results: Results): string {
       '|---|---|---|---|---|',
     );
     for (const row of s.cases) {
-      const search = row.case.includes(' q');
-      const [p50Target, p99Target] = search ? [20, 100] : [10, 50];
+      const { p50: p50Target, p99: p99Target } = scaleTargetsMs(row.case);
       const met = row.p50Ms < p50Target && row.p99Ms < p99Target;
       lines.push(
         `| ${row.case} | ${fixed(row.p50Ms)} | ${fixed(row.p99Ms)} | < ${p50Target} / < ${p99Target} ${met ? '✓' : '✗'} | ${row.total ?? '-'} |`,
       );
     }
   }
+  if (options.chart) lines.push('', `![The figures above as a chart](${options.chart})`);
   lines.push('', 'Earlier runs and what changed between them: [bench/HISTORY.md](bench/HISTORY.md).', '');
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, loadConfig } from '@gatehouse/core';
 import { setupTestDatabases, workerDatabaseUrl } from '@gatehouse/core/testing';
+import { renderChartSvg } from './chart.js';
 import { renderMarkdown } from './report.js';
 import { type Results, runLoad, runScale } from './suites.js';
 
@@ -59,9 +60,12 @@ try {
   if (scale) await runScale(core, env, results, { smoke, step });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const markdown = renderMarkdown(results);
-  writeFileSync(smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'BENCHMARKS.md'), markdown);
-  step(`wrote ${path.relative(root, path.join(outDir, 'latest.json'))} and BENCHMARKS.md`);
+  writeFileSync(path.join(outDir, 'chart.svg'), await renderChartSvg(results));
+  const markdownPath = smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'BENCHMARKS.md');
+  const chart = path.relative(path.dirname(markdownPath), path.join(outDir, 'chart.svg'));
+  const markdown = renderMarkdown(results, { chart });
+  writeFileSync(markdownPath, markdown);
+  step(`wrote ${path.relative(root, outDir)}/{latest.json,chart.svg} and BENCHMARKS.md`);
   process.stdout.write(markdown);
 } finally {
   await core.close();

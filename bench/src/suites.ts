@@ -140,6 +140,34 @@ export async function runLoad(core: Core, env: Record<string, string>, results: 
     });
     results.writes.push({ case: 'invites.create', ...created });
 
+    // Each accept spends one invite: enough fresh links for the fastest this machine could hash.
+    const acceptSeconds = options.smoke ? 1 : duration;
+    options.step('writes: invites.accept (preparing links)');
+    const tokens: string[] = [];
+    for (let i = 0; i < Math.ceil(acceptSeconds * 60); i += 1) {
+      const issued = await core.invites.create({ email: `accepter${i}@bench.test`, sendEmail: false });
+      tokens.push(issued.token);
+    }
+    options.step('writes: invites.accept');
+    const accepted = await load(gatehouse, {
+      url: '/trpc/invites.accept',
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      connections: 4,
+      // A smoke run waits for a few answers rather than a time (a loaded CI machine may hash slowly).
+      ...(options.smoke ? { amount: 4 } : { duration: acceptSeconds }),
+      requests: [
+        {
+          setupRequest: (request) => {
+            const token = tokens.pop();
+            if (!token) throw new Error('the bench ran out of invite links: prepare more');
+            return { ...request, body: JSON.stringify({ token, password: STRONG_PASSWORD }) };
+          },
+        },
+      ],
+    });
+    results.writes.push({ case: 'invites.accept (scrypt, logN 15)', ...accepted });
+
     options.step('login flood (logN 15) and the scrypt limit of this machine');
     const limit = await measureScryptLimit(15, Number(env.MAX_CONCURRENT_HASHES), duration);
     gatehouse.child.send({ type: 'eld-reset' });
@@ -149,7 +177,7 @@ export async function runLoad(core: Core, env: Record<string, string>, results: 
       headers: { origin: ORIGIN, 'content-type': 'application/json' },
       body: JSON.stringify({ email: admin.email, password: STRONG_PASSWORD }),
       connections: 8,
-      duration: options.smoke ? 3 : duration * 2,
+      ...(options.smoke ? { amount: 8 } : { duration: duration * 2 }),
     });
     const eld = await gatehouse.ask<{ p99Ms: number }>('eld-read', 'eld');
     results.login = {

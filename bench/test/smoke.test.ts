@@ -26,9 +26,24 @@ it('runs every benchmark step and writes the results and the report', async () =
     expect(results.login.requestsPerSecond).toBeGreaterThan(0);
     expect(results.login.scryptLimitPerSecond).toBeGreaterThan(0);
     expect(results.scale.cases.length).toBeGreaterThanOrEqual(8);
+    const writes = Object.fromEntries(
+      results.writes.map((row: { case: string; requestsPerSecond: number; errors: number }) => [
+        row.case,
+        row,
+      ]),
+    );
+    expect(Object.keys(writes)).toEqual(['invites.create', 'invites.accept (scrypt, logN 15)']);
+    for (const row of Object.values<{ requestsPerSecond: number; errors: number }>(writes)) {
+      expect(row.requestsPerSecond).toBeGreaterThan(0);
+      expect(row.errors).toBe(0);
+    }
     const report = await readFile(path.join(out, 'BENCHMARKS.md'), 'utf8');
     expect(report).toContain('| auth.me |');
     expect(report).toContain('At scale');
+    expect(report).toContain('![The figures above as a chart](chart.svg)');
+    const chart = await readFile(path.join(out, 'chart.svg'), 'utf8');
+    expect(chart).toMatch(/^<svg[^>]+width="\d+"/);
+    expect(chart).toContain('users.list q no match'); // the scale panel's labels are drawn
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -43,6 +43,7 @@ describe('--help', () => {
       'users create',
       'users set-role',
       'users delete',
+      'users reset-mfa',
       'invites',
       'invites create',
       'invites list',

@@ -16,6 +16,7 @@ const USER_FIELDS = [
   'createdAt',
   'updatedAt',
   'lastLoginAt',
+  'mfaEnabled',
 ];
 
 const makeUser = (harness: CliHarness, email: string, role: 'admin' | 'member' | 'developer' = 'member') =>
@@ -37,11 +38,11 @@ describe('gatehouse users list', () => {
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.split('\n');
     expect(header).toMatch(
-      /^ID +EMAIL +ROLE +NAME +PASSWORD +API TOKEN +CREATED \(UTC\) +LAST LOGIN \(UTC\)$/,
+      /^ID +EMAIL +ROLE +NAME +PASSWORD +2FA +API TOKEN +CREATED \(UTC\) +LAST LOGIN \(UTC\)$/,
     );
-    expect(rows[0]).toMatch(/^usr_\w+ +dev@example\.com +developer +- +set +- +2026-01-01 00:00 +-$/);
+    expect(rows[0]).toMatch(/^usr_\w+ +dev@example\.com +developer +- +set +- +- +2026-01-01 00:00 +-$/);
     expect(rows[1]).toMatch(
-      /^usr_\w+ +admin@example\.com +admin +Ada Admin +set +gha_\S+… +2026-01-01 00:00 +-$/,
+      /^usr_\w+ +admin@example\.com +admin +Ada Admin +set +- +gha_\S+… +2026-01-01 00:00 +-$/,
     );
     expect(result.stdout).toContain('Showing 2 of 2 users.');
 

@@ -14,12 +14,13 @@ import {
   retryAfterSeconds,
 } from '@gatehouse/api/server';
 import { type Core, loggableError } from '@gatehouse/core';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createHttpContextFactory } from './http-context.js';
 import { createLogger } from './logger.js';
 import { registerRequestCeiling } from './request-ceiling.js';
+import { registerTrpc } from './trpc-host.js';
 
 export interface BuildServerOptions {
   core: Core;
@@ -31,6 +32,11 @@ export interface BuildServerOptions {
   firstAdminSetup?: FirstAdminSetup | null;
   /** Largest accepted request body in bytes (default 1 MiB); larger gets 413. */
   bodyLimit?: number;
+  /**
+   * Answer single GET queries without tRPC's adapter (default true; see trpc-host.ts). False is for
+   * the test that compares both paths.
+   */
+  directQueries?: boolean;
 }
 
 /**
@@ -89,8 +95,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', db: up ? 'up' : 'down' });
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
+  await registerTrpc(app, {
+    directQueries: options.directQueries,
     trpcOptions: {
       router: appRouter,
       createContext: createHttpContextFactory(core, options.firstAdminSetup ?? null),

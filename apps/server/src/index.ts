@@ -3,3 +3,4 @@
 export { bootstrapAdmin } from './bootstrap.js';
 export { type BuildServerOptions, buildServer } from './build-server.js';
 export { createLogger, redactSecrets } from './logger.js';
+export { lowerHelperThreadPriority } from './thread-priority.js';

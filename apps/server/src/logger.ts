@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 // Bearer secrets by their documented prefixes, wherever they turn up (URLs of GET queries too).
-const SECRET_PATTERN = /gh(?:s|a|i|r|setup)_[A-Za-z0-9_-]{20,}/g;
+const SECRET_PATTERN = /gh(?:s|a|i|r|c|setup)_[A-Za-z0-9_-]{20,}/g;
 
 /** Replaces anything shaped like a Gatehouse secret. */
 export const redactSecrets = (text: string): string => text.replace(SECRET_PATTERN, '[REDACTED]');
@@ -26,6 +26,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.passwordHash',
           '*.apiTokenHash',
           '*.tokenHash',
+          // Second factors: sign-in challenges, codes, TOTP secrets and recovery codes.
+          '*.challenge',
+          '*.code',
+          '*.secret',
+          '*.otpauthUrl',
+          '*.recoveryCodes',
         ],
         censor: '[REDACTED]',
       },

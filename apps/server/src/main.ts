@@ -2,6 +2,7 @@ import { createCore, loadConfig, loggableError } from '@gatehouse/core';
 import { bootstrapAdmin } from './bootstrap.js';
 import { buildServer } from './build-server.js';
 import { createLogger } from './logger.js';
+import { lowerHelperThreadPriority } from './thread-priority.js';
 
 /**
  * Production entry: config → database (embedded unless DATABASE_URL) → migrations → admin
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
       "this server's output or logs can take over any account. Set SMTP_URL (and MAIL_FROM) in production.";
     log.warn({ smtpUrl: null }, warning);
     process.stderr.write(`\nWARNING: ${warning}\n\n`);
+  }
+  if (config.nodeEnv === 'production' && config.databaseUrl && !config.encryptionKey) {
+    // TOTP secrets are sealed with this key; a key file on one host would not follow the database.
+    log.warn(
+      { encryptionKey: null },
+      'ENCRYPTION_KEY is not set: authenticator-app (TOTP) enrolment is refused until it is (32 bytes in base64, the same on every instance)',
+    );
   }
   const core = await createCore({
     config,
@@ -55,6 +63,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
+  // Hashing (libuv's pool) must never starve the event loop: it runs at a lower priority.
+  await lowerHelperThreadPriority(config.hashThreadNiceness);
   log.info(
     { url: config.publicUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded' },
     'Gatehouse is up',

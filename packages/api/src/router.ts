@@ -3,6 +3,7 @@ import { auditRouter } from './routers/audit.router.js';
 import { authRouter } from './routers/auth.router.js';
 import { healthProcedure } from './routers/health.js';
 import { invitesRouter } from './routers/invites.router.js';
+import { mfaRouter } from './routers/mfa.router.js';
 import { setupRouter } from './routers/setup.router.js';
 import { usersRouter } from './routers/users.router.js';
 import { createCallerFactory, router } from './trpc/trpc.js';
@@ -13,6 +14,7 @@ export const appRouter = router({
   users: usersRouter,
   apiToken: apiTokenRouter,
   invites: invitesRouter,
+  mfa: mfaRouter,
   audit: auditRouter,
   setup: setupRouter,
 });

@@ -53,6 +53,7 @@ export const USER_FIELDS = [
   'lastLoginAt',
   'lastName',
   'metadata',
+  'mfaEnabled',
   'role',
   'updatedAt',
 ];

@@ -163,7 +163,12 @@ describe('audit.list', () => {
     expect(one('auth.password_reset', s.member.id)).toMatchObject(asMia);
 
     // Every action of the catalogue occurred at least once in this story.
-    expect(new Set(events.map((e) => e.action))).toEqual(new Set(AUDIT_ACTIONS));
+    // Second-factor actions are recorded by flows of their own (core's mfa-sign-in.test.ts).
+    const secondFactor = (action: string) =>
+      action.startsWith('mfa.') || action === 'auth.mfa_failed' || action === 'auth.step_up';
+    expect(new Set(events.map((e) => e.action))).toEqual(
+      new Set(AUDIT_ACTIONS.filter((a) => !secondFactor(a))),
+    );
   });
 
   it('never contains a password, a token or a token hash', async () => {

@@ -54,7 +54,8 @@ describe('auth.login', () => {
       password: STRONG_PASSWORD,
     });
 
-    expect(Object.keys(result).sort()).toEqual(['expiresAt', 'user']);
+    expect(Object.keys(result).sort()).toEqual(['expiresAt', 'mfaRequired', 'user']);
+    if (result.mfaRequired) throw new Error('no second factor was set up');
     expect(Object.keys(result.user).sort()).toEqual(USER_FIELDS);
     expect(result.user).toMatchObject({
       id: created.id,

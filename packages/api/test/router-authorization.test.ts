@@ -1,4 +1,5 @@
 import type { IssuedInvite, Principal, Role, UserDto } from '@gatehouse/core';
+import { SoftAuthenticator } from '@gatehouse/core/testing';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter, createCaller } from '../src/router.js';
@@ -6,6 +7,7 @@ import { FirstAdminSetup } from '../src/setup/first-admin-setup.js';
 import { createInnerContext } from '../src/trpc/context.js';
 import { domainCodeOf } from '../src/trpc/errors.js';
 import { STRONG_PASSWORD, useApiHarness } from './harness.js';
+import { totpCodeAt } from './totp.js';
 
 const h = useApiHarness();
 
@@ -189,6 +191,84 @@ const ROWS: Row[] = [
     call: (f) => f.caller.invites.accept({ token: f.invite.token, password: STRONG_PASSWORD }),
   },
   { procedure: 'audit.list', who: 'admin', call: (f) => f.caller.audit.list({}) },
+  // Second factors. Callers here have none, so step-up never applies; a call that reaches the
+  // domain without a factor to act on gets the domain's answer (`permitted`).
+  {
+    procedure: 'auth.verifyMfa',
+    who: 'public',
+    permitted: 'BAD_REQUEST',
+    call: (f) => f.caller.auth.verifyMfa({ challenge: `ghc_${'A'.repeat(43)}`, code: '123456' }),
+  },
+  { procedure: 'auth.passkeyOptions', who: 'public', call: (f) => f.caller.auth.passkeyOptions({}) },
+  {
+    procedure: 'auth.loginWithPasskey',
+    who: 'public',
+    call: async (f) => {
+      const authenticator = new SoftAuthenticator({ origin: 'http://gatehouse.test' });
+      const options = await h.core.mfa.passkeyRegistrationOptions(f.target.id);
+      await h.core.mfa.registerPasskey(f.target.id, {
+        name: 'Key',
+        passkey: authenticator.register(options),
+      });
+      const request = await f.caller.auth.passkeyOptions({});
+      return f.caller.auth.loginWithPasskey({ passkey: authenticator.authenticate(request) });
+    },
+  },
+  {
+    procedure: 'auth.stepUp',
+    who: 'signed in',
+    permitted: 'BAD_REQUEST',
+    call: (f) => f.caller.auth.stepUp({ code: '123456' }),
+  },
+  { procedure: 'mfa.status', who: 'signed in', call: (f) => f.caller.mfa.status() },
+  { procedure: 'mfa.totp.start', who: 'signed in', call: (f) => f.caller.mfa.totp.start() },
+  {
+    procedure: 'mfa.totp.confirm',
+    who: 'signed in',
+    call: async (f) => {
+      const { secret } = await f.caller.mfa.totp.start();
+      return f.caller.mfa.totp.confirm({ code: totpCodeAt(secret, new Date()) });
+    },
+  },
+  {
+    procedure: 'mfa.totp.disable',
+    who: 'signed in',
+    permitted: 'NOT_FOUND',
+    call: (f) => f.caller.mfa.totp.disable(),
+  },
+  {
+    procedure: 'mfa.passkeys.registrationOptions',
+    who: 'signed in',
+    call: (f) => f.caller.mfa.passkeys.registrationOptions(),
+  },
+  {
+    procedure: 'mfa.passkeys.register',
+    who: 'signed in',
+    call: async (f) => {
+      const options = await f.caller.mfa.passkeys.registrationOptions();
+      const authenticator = new SoftAuthenticator({ origin: 'http://gatehouse.test' });
+      return f.caller.mfa.passkeys.register({ name: 'Key', passkey: authenticator.register(options) });
+    },
+  },
+  {
+    procedure: 'mfa.passkeys.rename',
+    who: 'signed in',
+    permitted: 'NOT_FOUND',
+    call: (f) => f.caller.mfa.passkeys.rename({ id: 'pkey_01jzzzzzzzzzzzzzzzzzzzzzzz', name: 'Renamed' }),
+  },
+  {
+    procedure: 'mfa.passkeys.remove',
+    who: 'signed in',
+    permitted: 'NOT_FOUND',
+    call: (f) => f.caller.mfa.passkeys.remove({ id: 'pkey_01jzzzzzzzzzzzzzzzzzzzzzzz' }),
+  },
+  {
+    procedure: 'mfa.recoveryCodes.regenerate',
+    who: 'signed in',
+    permitted: 'BAD_REQUEST',
+    call: (f) => f.caller.mfa.recoveryCodes.regenerate(),
+  },
+  { procedure: 'users.resetMfa', who: 'admin', call: (f) => f.caller.users.resetMfa({ id: f.target.id }) },
   { procedure: 'setup.status', who: 'public', call: (f) => f.caller.setup.status() },
   {
     // Public: the one-time link is the credential. With a valid link the call reaches the domain,

@@ -23,7 +23,16 @@ interface User {
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
+  mfaEnabled: boolean;
 }
+interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+type Method = 'totp' | 'recovery' | 'passkey';
+type SignedIn = { mfaRequired: false; user: User; expiresAt: string };
 interface Invite {
   id: string;
   email: string;
@@ -47,7 +56,35 @@ type Given<T> = NonNullable<Exclude<T, void>>;
 describe('inferred outputs, exactly', () => {
   it('pins every procedure output', () => {
     expectTypeOf<Out['health']>().toEqualTypeOf<{ status: 'ok'; db: 'up' }>();
-    expectTypeOf<Out['auth']['login']>().toEqualTypeOf<{ user: User; expiresAt: string }>();
+    expectTypeOf<Out['auth']['login']>().toEqualTypeOf<
+      SignedIn | { mfaRequired: true; challenge: string; methods: Method[]; expiresAt: string }
+    >();
+    expectTypeOf<Out['auth']['verifyMfa']>().toEqualTypeOf<SignedIn>();
+    expectTypeOf<Out['auth']['loginWithPasskey']>().toEqualTypeOf<SignedIn>();
+    expectTypeOf<Out['auth']['stepUp']>().toEqualTypeOf<{ ok: true; until: string }>();
+    expectTypeOf<Out['auth']['passkeyOptions']['challenge']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['auth']['passkeyOptions']['rpId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Out['mfa']['status']>().toEqualTypeOf<{
+      totp: boolean;
+      passkeys: Passkey[];
+      recoveryCodesLeft: number;
+      required: boolean;
+    }>();
+    expectTypeOf<Out['mfa']['totp']['start']>().toEqualTypeOf<{ secret: string; otpauthUrl: string }>();
+    expectTypeOf<Out['mfa']['totp']['confirm']>().toEqualTypeOf<{ recoveryCodes: string[] }>();
+    expectTypeOf<Out['mfa']['totp']['disable']>().toEqualTypeOf<{ ok: true }>();
+    expectTypeOf<Out['mfa']['passkeys']['registrationOptions']['challenge']>().toEqualTypeOf<string>();
+    expectTypeOf<Out['mfa']['passkeys']['register']>().toEqualTypeOf<{
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      recoveryCodes: string[];
+    }>();
+    expectTypeOf<Out['mfa']['passkeys']['rename']>().toEqualTypeOf<Passkey>();
+    expectTypeOf<Out['mfa']['passkeys']['remove']>().toEqualTypeOf<{ ok: true }>();
+    expectTypeOf<Out['mfa']['recoveryCodes']['regenerate']>().toEqualTypeOf<{ recoveryCodes: string[] }>();
+    expectTypeOf<Out['users']['resetMfa']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['logout']>().toEqualTypeOf<{ ok: true }>();
     expectTypeOf<Out['auth']['logoutAll']>().toEqualTypeOf<{ ok: true; ended: number }>();
     expectTypeOf<Out['auth']['sessions']>().toEqualTypeOf<
@@ -117,6 +154,15 @@ describe('inferred outputs, exactly', () => {
       | 'auth.password_reset'
       | 'api_token.generated'
       | 'api_token.revoked'
+      | 'mfa.totp_enabled'
+      | 'mfa.totp_disabled'
+      | 'mfa.passkey_added'
+      | 'mfa.passkey_removed'
+      | 'mfa.recovery_codes_generated'
+      | 'mfa.recovery_code_used'
+      | 'mfa.reset'
+      | 'auth.mfa_failed'
+      | 'auth.step_up'
     >();
   });
 

@@ -17,5 +17,14 @@ export const AUDIT_ACTIONS = [
   'auth.password_reset',
   'api_token.generated',
   'api_token.revoked',
+  'mfa.totp_enabled',
+  'mfa.totp_disabled',
+  'mfa.passkey_added',
+  'mfa.passkey_removed',
+  'mfa.recovery_codes_generated',
+  'mfa.recovery_code_used',
+  'mfa.reset',
+  'auth.mfa_failed',
+  'auth.step_up',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ROLES, type Role } from './roles.js';
 
 /**
  * The one place that reads process.env. Every variable of the operator contract is parsed and
@@ -102,6 +103,17 @@ const envSchema = z.object({
     }),
   CORS_ORIGINS: csv,
   MAX_CONCURRENT_HASHES: intFrom(1, 4),
+  HASH_THREAD_NICENESS: intFrom(0, 10).pipe(z.number().max(19)),
+  // Roles whose users must have a second factor (comma list, e.g. `admin`); empty: none must.
+  MFA_REQUIRED_ROLES: csv.pipe(z.array(z.enum(ROLES, { error: `roles are ${ROLES.join(', ')}` }))),
+  MFA_STEP_UP_MINUTES: intFrom(1, 10),
+  // 32 bytes in base64: encrypts TOTP secrets at rest. Taken exactly as given.
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || Buffer.from(value, 'base64').length === 32, {
+      error: 'must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)',
+    }),
 });
 
 export type GatehouseConfig = {
@@ -135,6 +147,20 @@ export type GatehouseConfig = {
   corsOrigins: string[];
   /** Upper bound of scrypt computations running at once (each takes 128 MiB at logN 17). */
   maxConcurrentHashes: number;
+  /**
+   * How much lower (in nice steps, 0–19) the server runs its helper threads (where scrypt hashes)
+   * than the thread that answers requests; 0 leaves them alone. Read by the server at start.
+   */
+  hashThreadNiceness: number;
+  /** Roles whose users must enrol a second factor before anything else (MFA_REQUIRED_ROLES). */
+  mfaRequiredRoles: Role[];
+  /** How long a second-factor check on a session covers sensitive actions (MFA_STEP_UP_MINUTES). */
+  mfaStepUpMinutes: number;
+  /**
+   * Key of TOTP secrets at rest (ENCRYPTION_KEY, 32 bytes). Unset: a key kept in DATA_DIR is used,
+   * made on first use; in production with DATABASE_URL it must be set (see crypto/secret-box.ts).
+   */
+  encryptionKey: Buffer | undefined;
 };
 
 export class ConfigError extends Error {
@@ -184,5 +210,9 @@ export function loadConfig(
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,
     maxConcurrentHashes: e.MAX_CONCURRENT_HASHES,
+    hashThreadNiceness: e.HASH_THREAD_NICENESS,
+    mfaRequiredRoles: [...new Set(e.MFA_REQUIRED_ROLES)],
+    mfaStepUpMinutes: e.MFA_STEP_UP_MINUTES,
+    encryptionKey: e.ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.ENCRYPTION_KEY, 'base64'),
   };
 }

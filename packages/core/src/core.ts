@@ -2,6 +2,7 @@ import { createBackground } from './background.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GatehouseConfig, loadConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
+import { createSecretBox } from './crypto/secret-box.js';
 import { randomTokenGenerator, type TokenGenerator } from './crypto/tokens.js';
 import { openDatabase } from './db/database.js';
 import { createMigrations, type Migrations } from './db/migrations-api.js';
@@ -13,7 +14,9 @@ import { AuditLog } from './services/audit-log.js';
 import { AuthService } from './services/auth.service.js';
 import type { ServiceDeps } from './services/deps.js';
 import { InviteService } from './services/invite.service.js';
+import { MfaService } from './services/mfa.service.js';
 import { PasswordService } from './services/password.service.js';
+import { SecondFactors } from './services/second-factors.js';
 import { SessionService } from './services/session.service.js';
 import { UserService } from './services/user.service.js';
 import { type LoginThrottle, loginThrottleOn } from './throttle/login-throttle.js';
@@ -41,8 +44,10 @@ export interface Core {
   config: GatehouseConfig;
   users: UserService;
   invites: InviteService;
-  /** Sign-in, and resolving a session cookie or API token to its user. */
+  /** Sign-in (with its second step), and resolving a session cookie or API token to its user. */
   auth: AuthService;
+  /** Second factors: TOTP, passkeys, recovery codes; per-role enrolment, step-up, admin reset. */
+  mfa: MfaService;
   /** Where a user is signed in; sign out one or all. */
   sessions: SessionService;
   /** Change a password, or reset it by mailed link. */
@@ -59,7 +64,7 @@ export interface Core {
   limits: { requests: RateLimiter; hashing: RateLimiter };
   /** Resolves when work started after answering (reset mails) has finished. */
   idle(): Promise<void>;
-  /** Deletes sessions and reset links that can never be used again (run it hourly). */
+  /** Deletes sessions, reset links and challenges that can never be used again (run it hourly). */
   purgeExpired(): Promise<{ sessions: number; passwordResets: number }>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
@@ -126,6 +131,7 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
       options.hasher ??
       createPasswordHasher({ logN: config.passwordHashLogN, maxConcurrent: config.maxConcurrentHashes }),
     mailer,
+    secrets: createSecretBox(config),
     throttle,
     resetLimits: {
       perEmail: store.limiter('reset-email', 3, 3600),
@@ -137,12 +143,14 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
   const audit = new AuditLog(deps);
   const sessions = new SessionService(deps, audit);
   const passwords = new PasswordService(deps, audit);
+  const factors = new SecondFactors(deps);
   const core: Core = {
     config,
     audit,
     users: new UserService(deps, audit),
     invites: new InviteService(deps, audit),
-    auth: new AuthService(deps, audit),
+    auth: new AuthService(deps, audit, factors),
+    mfa: new MfaService(deps, audit, factors),
     sessions,
     passwords,
     apiTokens: new ApiTokenService(deps, audit),
@@ -153,6 +161,10 @@ export async function createCore(options: CreateCoreOptions = {}): Promise<Core>
     },
     idle: () => background.idle(),
     async purgeExpired() {
+      // Sign-in challenges and WebAuthn ceremonies past their few minutes go too (not counted).
+      const now = deps.clock.now();
+      await db.sql('delete from "webauthn_challenge" where expires_at <= ?', [now]);
+      await db.sql('delete from "mfa_challenge" where expires_at <= ?', [now]);
       return { sessions: await sessions.purgeExpired(), passwordResets: await passwords.purgeSpentResets() };
     },
     async ping() {

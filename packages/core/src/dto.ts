@@ -1,5 +1,5 @@
 import type { AuditAction } from './audit-actions.js';
-import type { AuditEvent, Invite, Session, User } from './entities/index.js';
+import type { AuditEvent, Invite, Passkey, Session, User } from './entities/index.js';
 import type { InviteStatus } from './invite-status.js';
 import type { Role } from './roles.js';
 
@@ -19,6 +19,25 @@ export interface UserDto {
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
+  /** Has a second factor: a confirmed TOTP or at least one passkey. */
+  mfaEnabled: boolean;
+}
+
+/** A registered passkey as its owner sees it (never the key or credential id). */
+export interface PasskeyDto {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The caller's second factors (`mfa.status`). */
+export interface MfaStatusDto {
+  totp: boolean;
+  passkeys: PasskeyDto[];
+  recoveryCodesLeft: number;
+  /** Their role must have a second factor (MFA_REQUIRED_ROLES). */
+  required: boolean;
 }
 
 export interface InviteDto {
@@ -84,6 +103,16 @@ export function toUserDto(user: User): UserDto {
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
     lastLoginAt: iso(user.lastLoginAt),
+    mfaEnabled: user.mfaEnabled,
+  };
+}
+
+export function toPasskeyDto(passkey: Passkey): PasskeyDto {
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    createdAt: passkey.createdAt.toISOString(),
+    lastUsedAt: iso(passkey.lastUsedAt),
   };
 }
 
@@ -101,6 +130,7 @@ export interface UserRow {
   created_at: Date | string;
   updated_at: Date | string;
   last_login_at: Date | string | null;
+  mfa_enabled: boolean;
 }
 
 export function userDtoFromRow(row: UserRow): UserDto {
@@ -116,6 +146,7 @@ export function userDtoFromRow(row: UserRow): UserDto {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at).toISOString(),
+    mfaEnabled: row.mfa_enabled,
   };
 }
 

@@ -22,6 +22,22 @@ export const DOMAIN_ERRORS = {
   INVALID_CURSOR: 'invalid',
   BUSY: 'unavailable',
   DB_UNAVAILABLE: 'unavailable',
+  /** A wrong, replayed or unusable second-factor code (or passkey response). */
+  INVALID_MFA_CODE: 'invalid',
+  /** The caller's role requires a second factor and they have none yet: enrol first. */
+  MFA_ENROLLMENT_REQUIRED: 'forbidden',
+  /** A sensitive action needs a recent second-factor check on this session (auth.stepUp). */
+  STEP_UP_REQUIRED: 'forbidden',
+  /** The password was right but the user has a second factor: finish with AuthService.verifyMfa. */
+  MFA_REQUIRED: 'unauthenticated',
+  /** The action needs a second factor the user does not have. */
+  MFA_NOT_ENABLED: 'invalid',
+  /** TOTP is already active (disable it first to enrol a new authenticator). */
+  MFA_ALREADY_ENABLED: 'conflict',
+  /** That passkey is already registered. */
+  PASSKEY_TAKEN: 'conflict',
+  /** No key to encrypt TOTP secrets with (ENCRYPTION_KEY must be set in production). */
+  ENCRYPTION_KEY_REQUIRED: 'unavailable',
 } as const;
 
 export type DomainCode = keyof typeof DOMAIN_ERRORS;

@@ -7,6 +7,11 @@ export const ID_PREFIXES = {
   session: 'ses',
   passwordReset: 'pwr',
   auditEvent: 'aud',
+  totpFactor: 'totp',
+  passkey: 'pkey',
+  recoveryCode: 'rec',
+  mfaChallenge: 'mfc',
+  webauthnChallenge: 'wac',
 } as const;
 
 export const newId = (kind: keyof typeof ID_PREFIXES): string => typeid(ID_PREFIXES[kind]).toString();

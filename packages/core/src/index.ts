@@ -13,7 +13,9 @@ export type {
   AuditEventDto,
   CountedPage,
   InviteDto,
+  MfaStatusDto,
   Page,
+  PasskeyDto,
   SessionDto,
   UserDto,
 } from './dto.js';
@@ -33,10 +35,18 @@ export { ROLES, type Role } from './roles.js';
 export * as schemas from './schemas.js';
 export type { GeneratedApiToken } from './services/api-token.service.js';
 export type { AuditLog } from './services/audit-log.js';
-export type { AuthService, LoginResult, Principal } from './services/auth.service.js';
+export type {
+  AuthService,
+  LoginResult,
+  MfaChallengeIssued,
+  Principal,
+  SignInResult,
+} from './services/auth.service.js';
 export type { RequestMeta } from './services/deps.js';
 export type { InvitePreview, InviteService, IssuedInvite } from './services/invite.service.js';
+export type { MfaService, RegisteredPasskey, TotpEnrolment } from './services/mfa.service.js';
 export type { PasswordService } from './services/password.service.js';
+export type { FactorMethod } from './services/second-factors.js';
 export type { SessionService } from './services/session.service.js';
 export type { UserService } from './services/user.service.js';
 export { throttleKeyOfIp } from './throttle/client-key.js';

@@ -127,6 +127,72 @@ export const listInvitesInput = z
   })
   .default({ limit: 50 });
 
+/** A TOTP code (6 digits) or a recovery code (`xxxx-xxxx-xxxx`), as typed. */
+export const mfaCodeSchema = text().trim().min(1, 'Enter a code').max(64);
+const base64url = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*={0,2}$/, 'must be base64url');
+/** Extension outputs the browser reports; unused here, so only their size is bounded. */
+const clientExtensionResults = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 2048, 'too large')
+  .default({});
+const transports = z.array(z.string().max(32)).max(10).optional();
+/** What `navigator.credentials.create()` gives (as @simplewebauthn/browser's startRegistration returns it). */
+export const passkeyRegistrationSchema = z.object({
+  id: base64url(1024),
+  rawId: base64url(1024),
+  type: z.literal('public-key'),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults,
+  response: z.object({
+    clientDataJSON: base64url(4096),
+    attestationObject: base64url(16_384),
+    authenticatorData: base64url(8192).optional(),
+    transports,
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: base64url(4096).optional(),
+  }),
+});
+/** What `navigator.credentials.get()` gives (as @simplewebauthn/browser's startAuthentication returns it). */
+export const passkeyAssertionSchema = z.object({
+  id: base64url(1024),
+  rawId: base64url(1024),
+  type: z.literal('public-key'),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults,
+  response: z.object({
+    clientDataJSON: base64url(4096),
+    authenticatorData: base64url(8192),
+    signature: base64url(2048),
+    userHandle: base64url(1024).optional(),
+  }),
+});
+export const mfaChallengeSchema = tokenSchema;
+/** The second step of a sign-in: a code (TOTP or recovery) or a passkey. */
+export const verifyMfaInput = z.union([
+  z.object({ challenge: mfaChallengeSchema, code: mfaCodeSchema }).strict(),
+  z.object({ challenge: mfaChallengeSchema, passkey: passkeyAssertionSchema }).strict(),
+]);
+/** A second-factor check of a signed-in user: a code or a passkey. */
+export const stepUpInput = z.union([
+  z.object({ code: mfaCodeSchema }).strict(),
+  z.object({ passkey: passkeyAssertionSchema }).strict(),
+]);
+export const passkeyOptionsInput = z.object({ challenge: mfaChallengeSchema.optional() }).default({});
+export const loginWithPasskeyInput = z.object({ passkey: passkeyAssertionSchema });
+export const totpConfirmInput = z.object({ code: mfaCodeSchema });
+const passkeyNameSchema = text()
+  .trim()
+  .min(1, 'Name the passkey')
+  .max(100)
+  .refine((value) => !hasControlCharacter(value), 'must not contain control characters');
+export const registerPasskeyInput = z.object({ name: passkeyNameSchema, passkey: passkeyRegistrationSchema });
+export const renamePasskeyInput = z.object({ id: idSchema, name: passkeyNameSchema });
+export const passkeyIdInput = z.object({ id: idSchema });
+
 export const listAuditInput = z
   .object({
     action: z.enum(AUDIT_ACTIONS).optional(),
@@ -147,3 +213,11 @@ export type ResendInviteInput = z.input<typeof resendInviteInput>;
 export type AcceptInviteInput = z.input<typeof acceptInviteInput>;
 export type ListInvitesInput = z.input<typeof listInvitesInput>;
 export type ListAuditInput = z.input<typeof listAuditInput>;
+export type VerifyMfaInput = z.input<typeof verifyMfaInput>;
+export type StepUpInput = z.input<typeof stepUpInput>;
+export type PasskeyOptionsInput = z.input<typeof passkeyOptionsInput>;
+export type LoginWithPasskeyInput = z.input<typeof loginWithPasskeyInput>;
+export type RegisterPasskeyInput = z.input<typeof registerPasskeyInput>;
+export type RenamePasskeyInput = z.input<typeof renamePasskeyInput>;
+export type PasskeyAssertion = z.output<typeof passkeyAssertionSchema>;
+export type PasskeyRegistration = z.output<typeof passkeyRegistrationSchema>;

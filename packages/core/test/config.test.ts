@@ -24,7 +24,15 @@ describe('loadConfig defaults (the operator contract)', () => {
       rateLimitPerMinute: 1000,
       trustProxy: [],
       corsOrigins: [],
+      hashThreadNiceness: 10,
     });
+  });
+
+  it('takes HASH_THREAD_NICENESS from 0 to 19 and refuses anything else', () => {
+    expect(loadConfig({ HASH_THREAD_NICENESS: '0' }).hashThreadNiceness).toBe(0);
+    expect(loadConfig({ HASH_THREAD_NICENESS: '19' }).hashThreadNiceness).toBe(19);
+    for (const value of ['20', '-1', '2.5', 'low'])
+      expect(() => loadConfig({ HASH_THREAD_NICENESS: value })).toThrow(ConfigError);
   });
 
   it('derives PUBLIC_URL from HOST and PORT (IPv6 hosts in brackets)', () => {

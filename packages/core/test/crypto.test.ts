@@ -81,6 +81,7 @@ describe('bearer tokens', () => {
       apiToken: 'gha_',
       invite: 'ghi_',
       passwordReset: 'ghr_',
+      mfaChallenge: 'ghc_',
     });
     for (const [kind, prefix] of Object.entries(TOKEN_PREFIXES)) {
       const token = randomTokenGenerator.generate(kind as keyof typeof TOKEN_PREFIXES);

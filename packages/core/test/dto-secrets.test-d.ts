@@ -1,5 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AuditEventDto, CountedPage, InviteDto, Page, UserDto } from '../src/dto.js';
+import type {
+  AuditEventDto,
+  CountedPage,
+  InviteDto,
+  MfaStatusDto,
+  Page,
+  PasskeyDto,
+  UserDto,
+} from '../src/dto.js';
 import type { AuthService, Principal } from '../src/services/auth.service.js';
 import type { InvitePreview, InviteService } from '../src/services/invite.service.js';
 import type { UserService } from '../src/services/user.service.js';
@@ -20,6 +28,8 @@ describe('DTOs never carry secrets (type level)', () => {
     expectTypeOf<UserDto['hasPassword']>().toEqualTypeOf<boolean>();
     expectTypeOf<Extract<keyof InviteDto, SecretLike>>().toBeNever();
     expectTypeOf<Extract<keyof AuditEventDto, SecretLike>>().toBeNever();
+    expectTypeOf<Extract<keyof PasskeyDto, SecretLike | Secret | 'publicKey' | 'credentialId'>>().toBeNever();
+    expectTypeOf<Extract<keyof MfaStatusDto, SecretLike | Secret>>().toBeNever();
   });
 
   it('the DTOs are exactly the contract’s shapes', () => {
@@ -35,6 +45,7 @@ describe('DTOs never carry secrets (type level)', () => {
       | 'createdAt'
       | 'updatedAt'
       | 'lastLoginAt'
+      | 'mfaEnabled'
     >();
     expectTypeOf<keyof InviteDto>().toEqualTypeOf<
       | 'id'

@@ -15,7 +15,18 @@ export const sha256Hex = (value: string): string => createHash('sha256').update(
 /** Every row of every domain table, as JSON text: for "this secret is stored nowhere" checks. */
 export async function dumpAllTables(core: Core): Promise<string> {
   const parts: string[] = [];
-  for (const table of ['user', 'invite', 'session', 'password_reset', 'audit_event']) {
+  for (const table of [
+    'user',
+    'invite',
+    'session',
+    'password_reset',
+    'audit_event',
+    'totp_factor',
+    'passkey',
+    'recovery_code',
+    'mfa_challenge',
+    'webauthn_challenge',
+  ]) {
     const rows = await sql<{ row: unknown }>(core, `select row_to_json(t) as row from "${table}" t`);
     parts.push(JSON.stringify(rows));
   }

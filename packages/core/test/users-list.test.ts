@@ -161,6 +161,34 @@ describe('users.list', () => {
     expect((await h.core.users.list()).totalCapped).toBe(false);
   });
 
+  it('pages through every match of a search exactly once, newest first, wherever the matches lie', async () => {
+    // Matches among the oldest rows, then many newer rows that do not match: the page must come
+    // from the matches, in id order, however the database finds them.
+    await sql(
+      h.core,
+      `insert into "user" (id, email, first_name, role, created_at, updated_at)
+       select 'usr_01k' || lpad(to_hex(n), 23, '0'),
+              case when n <= 30 then 'needle' || n || '@old.example' else 'hay' || n || '@new.example' end,
+              case when n = 2000 then 'Needle' end, 'member', now(), now()
+         from generate_series(1, 2000) as n`,
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page = await h.core.users.list({ q: 'needle', limit: 7, cursor });
+      expect({ total: page.total, totalCapped: page.totalCapped }).toEqual({ total: 31, totalCapped: false });
+      seen.push(...page.items.map((user) => user.email));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const expected = [
+      'hay2000@new.example',
+      ...Array.from({ length: 30 }, (_, i) => `needle${30 - i}@old.example`),
+    ];
+    expect(seen).toEqual(expected);
+    expect((await h.core.users.list({ q: 'no-such-needle' })).items).toEqual([]);
+  });
+
   it('caps the total of a q search at 10,000 (totalCapped), and stays exact below', async () => {
     await sql(
       h.core,
@@ -174,8 +202,21 @@ describe('users.list', () => {
       totalCapped: true,
       page: 5,
     });
+    // Past the cap the page is still the newest matches, and the next page follows on.
+    expect(capped.items.map((user) => user.email)).toEqual(
+      [10050, 10049, 10048, 10047, 10046].map((n) => `bulk${n}@many.example`),
+    );
+    const after = await h.core.users.list({ q: 'many.example', limit: 2, cursor: capped.nextCursor });
+    expect(after.items.map((user) => user.email)).toEqual([
+      'bulk10045@many.example',
+      'bulk10044@many.example',
+    ]);
     const exact = await h.core.users.list({ q: 'bulk1005' });
-    expect({ total: exact.total, totalCapped: exact.totalCapped }).toEqual({ total: 2, totalCapped: false }); // bulk1005, bulk10050
+    expect({ total: exact.total, totalCapped: exact.totalCapped }).toEqual({ total: 2, totalCapped: false });
+    expect(exact.items.map((user) => user.email)).toEqual([
+      'bulk10050@many.example',
+      'bulk1005@many.example',
+    ]);
     // Unfiltered totals are exact at any size.
     expect((await h.core.users.list({ limit: 1 })).total).toBe(10_050);
   });

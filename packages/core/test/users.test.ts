@@ -104,6 +104,7 @@ describe('users: get, create and update', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
       lastLoginAt: null,
+      mfaEnabled: false,
     });
     expect(await h.core.users.get(user.id)).toEqual(user);
   });

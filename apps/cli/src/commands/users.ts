@@ -1,7 +1,7 @@
 import { ROLES, type Role, schemas, type UserDto } from '@gatehouse/core';
 import { type Command, Option } from 'commander';
 import { CLI_META, CliError, type CommandContext, parseInteger, resolveUser } from '../context.js';
-import { printable, shellQuote, shortDate, table } from '../format.js';
+import { plural, printable, shellQuote, shortDate, table } from '../format.js';
 
 const roleOption = (flags: string, description: string) => new Option(flags, description).choices(ROLES);
 
@@ -10,13 +10,15 @@ const fullName = (user: UserDto): string => [user.firstName, user.lastName].filt
 /** One line per user; `apiTokenPrefix` is a display prefix (not usable as a token), never the token. */
 export function usersTable(users: UserDto[]): string {
   return table(
-    ['ID', 'EMAIL', 'ROLE', 'NAME', 'PASSWORD', 'API TOKEN', 'CREATED (UTC)', 'LAST LOGIN (UTC)'],
+    ['ID', 'EMAIL', 'ROLE', 'NAME', 'PASSWORD', '2FA', 'API TOKEN', 'CREATED (UTC)', 'LAST LOGIN (UTC)'],
     users.map((user) => [
       user.id,
       user.email,
       user.role,
       fullName(user),
       user.hasPassword ? 'set' : 'none',
+      // Whether a second factor (authenticator app or passkey) is set up.
+      user.mfaEnabled ? 'on' : '-',
       user.apiTokenPrefix ? `${user.apiTokenPrefix}…` : '-',
       shortDate(user.createdAt),
       shortDate(user.lastLoginAt),
@@ -27,8 +29,10 @@ export function usersTable(users: UserDto[]): string {
 export function registerUsers(program: Command, ctx: CommandContext): void {
   const users = program
     .command('users')
-    .summary('list, create, re-role and delete users')
-    .description('List, create, re-role and delete users.')
+    .summary('list, create, re-role and delete users; reset second factors')
+    .description(
+      'List, create, re-role and delete users; remove the second factors of someone who lost them.',
+    )
     .addHelpText(
       'after',
       `
@@ -36,7 +40,8 @@ Examples:
   $ gatehouse users list --q example.com
   $ gatehouse users create --email dev@example.com --role developer --no-password
   $ gatehouse users set-role dev@example.com admin
-  $ gatehouse users delete dev@example.com --yes`,
+  $ gatehouse users delete dev@example.com --yes
+  $ gatehouse users reset-mfa ops@example.com`,
     );
 
   users
@@ -220,6 +225,51 @@ Examples:
         }
         await core.users.delete(user.id, CLI_META);
         ctx.out(`Deleted user ${printable(user.email)} (${user.id}).`);
+      });
+    });
+
+  users
+    .command('reset-mfa')
+    .summary("remove a user's second factors (break-glass; asks unless --yes)")
+    .description(
+      'Remove every second factor of a user (authenticator app, passkeys, recovery codes) and end all' +
+        ' their sessions: for an operator or admin who lost their devices. They sign in with their' +
+        ' password alone next time, and must set up a factor again if MFA_REQUIRED_ROLES lists their' +
+        ' role. Audited as mfa.reset. Asks for confirmation unless --yes.',
+    )
+    .argument('<user>', 'user id (usr_…) or email')
+    .option('-y, --yes', 'do not ask for confirmation (required when not run in a terminal)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ gatehouse users reset-mfa ops@example.com
+  $ gatehouse users reset-mfa usr_01jd8v6x1xfz4m5n6p7q8r9s0t --yes`,
+    )
+    .action(async (ref: string, options: { yes?: boolean }, command: Command) => {
+      await ctx.withCore(command, async (core) => {
+        const user = await resolveUser(core, ref);
+        if (!options.yes) {
+          if (!ctx.interactive) {
+            throw new CliError(
+              `refusing to reset the second factors of ${printable(user.email)} without confirmation: add --yes`,
+            );
+          }
+          const confirmed = await ctx.confirm(
+            `Remove every second factor of ${printable(user.email)} (${user.id}) and end their sessions?`,
+          );
+          if (!confirmed) {
+            ctx.out('Cancelled; nothing was changed.');
+            ctx.fail();
+            return;
+          }
+        }
+        const { sessionsEnded } = await core.mfa.reset(user.id, CLI_META);
+        const was = user.mfaEnabled ? '' : ' (none was set up)';
+        ctx.out(
+          `Removed the second factors of ${printable(user.email)} (${user.id})${was}; ended ${plural(sessionsEnded, 'session')}.`,
+        );
+        ctx.out('They can sign in with their password alone and set up a new factor.');
       });
     });
 }

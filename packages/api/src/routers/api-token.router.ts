@@ -1,6 +1,6 @@
 import { schemas } from '@gatehouse/core';
 import type { Context } from '../trpc/context.js';
-import { assertCan, authedProcedure, metaOf, router } from '../trpc/trpc.js';
+import { assertCan, assertSteppedUp, authedProcedure, metaOf, router } from '../trpc/trpc.js';
 
 /** The user the call is about: yourself unless `userId` names someone else (admins only). */
 function targetUser(
@@ -15,9 +15,11 @@ function targetUser(
 
 export const apiTokenRouter = router({
   /** Replaces the token; the plaintext is in this response only. */
-  generate: authedProcedure
-    .input(schemas.apiTokenInput)
-    .mutation(({ ctx, input }) => ctx.core.apiTokens.generate(targetUser(ctx, input.userId), metaOf(ctx))),
+  generate: authedProcedure.input(schemas.apiTokenInput).mutation(({ ctx, input }) => {
+    const target = targetUser(ctx, input.userId);
+    assertSteppedUp(ctx);
+    return ctx.core.apiTokens.generate(target, metaOf(ctx));
+  }),
 
   revoke: authedProcedure
     .input(schemas.apiTokenInput)

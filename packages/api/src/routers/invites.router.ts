@@ -1,5 +1,12 @@
 import { schemas } from '@gatehouse/core';
-import { hashingProcedure, metaOf, procedureWith, publicProcedure, router } from '../trpc/trpc.js';
+import {
+  assertSteppedUp,
+  hashingProcedure,
+  metaOf,
+  procedureWith,
+  publicProcedure,
+  router,
+} from '../trpc/trpc.js';
 
 export const invitesRouter = router({
   list: procedureWith('invites.read')
@@ -9,11 +16,18 @@ export const invitesRouter = router({
   /** Reuses an open invite for the same email (the old link dies). The token is shown once. */
   create: procedureWith('invites.manage')
     .input(schemas.createInviteInput)
-    .mutation(({ ctx, input }) => ctx.core.invites.create(input, metaOf(ctx))),
+    .mutation(({ ctx, input }) => {
+      // Inviting an admin is as sensitive as making one.
+      if (input.role === 'admin') assertSteppedUp(ctx);
+      return ctx.core.invites.create(input, metaOf(ctx));
+    }),
 
   resend: procedureWith('invites.manage')
     .input(schemas.resendInviteInput)
-    .mutation(({ ctx, input }) => ctx.core.invites.resend(input, metaOf(ctx))),
+    .mutation(async ({ ctx, input }) => {
+      if ((await ctx.core.invites.get(input.id)).role === 'admin') assertSteppedUp(ctx);
+      return ctx.core.invites.resend(input, metaOf(ctx));
+    }),
 
   revoke: procedureWith('invites.manage')
     .input(schemas.inviteIdInput)

@@ -82,10 +82,22 @@ export const hashingProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next();
 });
 
-/** Signed in by session cookie or API token. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Signed in by session cookie or API token, whether or not the role's second factor is set up:
+ * only for what such a user may still do (auth.me, auth.logout and enrolling a factor).
+ */
+export const enrollingProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) throw unauthenticated();
   return next({ ctx: { ...ctx, principal: ctx.principal as Principal } });
+});
+
+/**
+ * Signed in, and enrolled when the role requires a second factor (MFA_REQUIRED_ROLES): otherwise
+ * FORBIDDEN / MFA_ENROLLMENT_REQUIRED. Every signed-in procedure but the enrolment ones uses this.
+ */
+export const authedProcedure = enrollingProcedure.use(({ ctx, next }) => {
+  ctx.core.mfa.assertEnrolled(ctx.principal.user);
+  return next();
 });
 
 /** Signed in with a role that holds `permission` (see core's policy). */
@@ -97,6 +109,14 @@ export const procedureWith = (permission: Permission) =>
 
 /** Admin-only: the policy's `users.manage` (admins manage users and invites). */
 export const adminProcedure = procedureWith('users.manage');
+
+/**
+ * Sensitive actions: a caller with MFA on a browser session needs a second-factor check within
+ * MFA_STEP_UP_MINUTES (FORBIDDEN / STEP_UP_REQUIRED, answered by `auth.stepUp`). API tokens pass.
+ */
+export function assertSteppedUp(ctx: Context & { principal: Principal }): void {
+  ctx.core.mfa.assertSteppedUp(ctx.principal);
+}
 
 /** For checks that depend on the input (self or others): throws FORBIDDEN unless allowed. */
 export function assertCan(principal: Principal, permission: Permission): void {

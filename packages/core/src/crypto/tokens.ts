@@ -10,6 +10,8 @@ export const TOKEN_PREFIXES = {
   apiToken: 'gha_',
   invite: 'ghi_',
   passwordReset: 'ghr_',
+  /** The second step of a sign-in (auth.verifyMfa): 5 minutes, single use. */
+  mfaChallenge: 'ghc_',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 

@@ -1,6 +1,6 @@
 import { type InviteDto, type InviteFields, toInviteDto } from '../dto.js';
 import type { InviteStatus } from '../invite-status.js';
-import { cappedCount, totalOf } from './list-totals.js';
+import { searchPage, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The invite list as plain SQL with bound parameters: the DTO's columns only (never the token hash).
@@ -73,17 +73,30 @@ export async function listInvites(
     values.push(query.pattern);
   }
   const filter = conditions.length > 0 ? conditions.join(' and ') : 'true';
-  const pageFilter = query.before ? `${filter} and i.id < ?` : filter;
-  const pageValues = query.before ? [...values, query.before] : values;
-  const [rows, total] = await Promise.all([
+  const page = () =>
     db.sql<InviteFields>(
-      `select ${INVITE_COLUMNS} from "invite" i where ${pageFilter} order by i.id desc limit ?`,
-      [...pageValues, query.limit + 1],
-    ),
-    query.pattern ? cappedCount(db, '"invite" i', filter, values) : exactTotal(db, query.status, query.now),
-  ]);
+      `select ${INVITE_COLUMNS} from "invite" i where ${query.before ? `${filter} and i.id < ?` : filter} order by i.id desc limit ?`,
+      [...values, ...(query.before ? [query.before] : []), query.limit + 1],
+    );
+  if (query.pattern) {
+    const found = await searchPage<InviteFields>(db, {
+      from: '"invite" i',
+      id: 'i.id',
+      columns: INVITE_COLUMNS,
+      filter,
+      values,
+      before: query.before,
+      limit: query.limit + 1,
+    });
+    const rows = found.rows ?? (await page());
+    return {
+      rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
+      ...totalOf(found.count, true),
+    };
+  }
+  const [rows, total] = await Promise.all([page(), exactTotal(db, query.status, query.now)]);
   return {
     rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
-    ...totalOf(total, Boolean(query.pattern)),
+    ...totalOf(total, false),
   };
 }

@@ -1,6 +1,6 @@
 import { type UserDto, type UserRow, userDtoFromRow } from '../dto.js';
 import type { Role } from '../roles.js';
-import { cappedCount, totalOf } from './list-totals.js';
+import { searchPage, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The hot reads of users, as plain SQL with bound parameters beside the ORM: no entity, no unit of
@@ -8,7 +8,7 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 /** What a UserDto needs, and no more. */
 const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
-  u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at`;
+  u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at, u.mfa_enabled`;
 
 /**
  * The searchable fields as one text, joined by chr(31), which a search cannot contain: the exact
@@ -32,9 +32,16 @@ export async function userBySessionHash(
   db: UnitOfWork,
   tokenHash: string,
   now: Date,
-): Promise<{ user: UserDto; sessionId: string; lastSeenAt: Date } | null> {
-  const [row] = await db.sql<UserRow & { session_id: string; session_last_seen_at: Date | string }>(
-    `select ${USER_COLUMNS}, s.id as session_id, s.last_seen_at as session_last_seen_at
+): Promise<{ user: UserDto; sessionId: string; lastSeenAt: Date; mfaVerifiedAt: Date | null } | null> {
+  const [row] = await db.sql<
+    UserRow & {
+      session_id: string;
+      session_last_seen_at: Date | string;
+      session_mfa_verified_at: Date | string | null;
+    }
+  >(
+    `select ${USER_COLUMNS}, s.id as session_id, s.last_seen_at as session_last_seen_at,
+            s.mfa_verified_at as session_mfa_verified_at
        from "session" s join "user" u on u.id = s.user_id and u.deleted_at is null
       where s.token_hash = ? and s.expires_at > ?`,
     [tokenHash, now],
@@ -44,6 +51,7 @@ export async function userBySessionHash(
     user: userDtoFromRow(row),
     sessionId: row.session_id,
     lastSeenAt: new Date(row.session_last_seen_at),
+    mfaVerifiedAt: row.session_mfa_verified_at === null ? null : new Date(row.session_mfa_verified_at),
   };
 }
 
@@ -58,7 +66,8 @@ export interface UserListQuery {
 
 /**
  * One page, newest first, and the total. Without a search the total is read from user_count (kept
- * exact by a trigger); a search counts its matches up to TOTAL_CAP + 1 through the trigram indexes.
+ * exact by a trigger); a search collects its matches through the trigram index, up to TOTAL_CAP + 1,
+ * and cuts its page from them (searchPage).
  */
 export async function listUsers(
   db: UnitOfWork,
@@ -75,21 +84,32 @@ export async function listUsers(
     values.push(query.pattern);
   }
   const filter = conditions.join(' and ');
-  const pageConditions = query.before ? `${filter} and u.id < ?` : filter;
-  const pageValues = query.before ? [...values, query.before] : values;
-  const [rows, total] = await Promise.all([
+  const page = () =>
     db.sql<UserRow>(
-      `select ${USER_COLUMNS} from "user" u where ${pageConditions} order by u.id desc limit ?`,
-      [...pageValues, query.limit + 1],
-    ),
-    query.pattern
-      ? cappedCount(db, '"user" u', filter, values)
-      : db
-          .sql<{ n: string }>(
-            `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
-            query.role ? [query.role] : [],
-          )
-          .then(([row]) => Number(row?.n ?? 0)),
+      `select ${USER_COLUMNS} from "user" u where ${query.before ? `${filter} and u.id < ?` : filter} order by u.id desc limit ?`,
+      [...values, ...(query.before ? [query.before] : []), query.limit + 1],
+    );
+  if (query.pattern) {
+    const found = await searchPage<UserRow>(db, {
+      from: '"user" u',
+      id: 'u.id',
+      columns: USER_COLUMNS,
+      filter,
+      values,
+      before: query.before,
+      limit: query.limit + 1,
+    });
+    const rows = found.rows ?? (await page());
+    return { rows: rows.map(userDtoFromRow), ...totalOf(found.count, true) };
+  }
+  const [rows, total] = await Promise.all([
+    page(),
+    db
+      .sql<{ n: string }>(
+        `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
+        query.role ? [query.role] : [],
+      )
+      .then(([row]) => Number(row?.n ?? 0)),
   ]);
-  return { rows: rows.map(userDtoFromRow), ...totalOf(total, Boolean(query.pattern)) };
+  return { rows: rows.map(userDtoFromRow), ...totalOf(total, false) };
 }

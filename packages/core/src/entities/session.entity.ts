@@ -14,6 +14,9 @@ export const SessionSchema = defineEntity({
     lastSeenAt: p.datetime(),
     ip: p.string().length(64).nullable(),
     userAgent: p.string().length(512).nullable(),
+    // When a second factor was last checked on this session (sign-in or step-up): sensitive
+    // actions need it within MFA_STEP_UP_MINUTES.
+    mfaVerifiedAt: p.datetime().nullable(),
   },
 });
 

@@ -24,6 +24,8 @@ export const UserSchema = defineEntity({
     ...timestampColumns,
     deletedAt: p.datetime().nullable(),
     lastLoginAt: p.datetime().nullable(),
+    // Has a confirmed TOTP or a passkey: kept by the MFA use-cases in the transaction of each change.
+    mfaEnabled: p.boolean().default(false),
   },
   // Soft-deleted users are gone for every query unless a query turns this filter off by name.
   filters: { notDeleted: { name: 'notDeleted', cond: { deletedAt: null }, default: true } },

@@ -2,6 +2,7 @@ import type { Background } from '../background.js';
 import type { Clock } from '../clock.js';
 import type { GatehouseConfig } from '../config.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { TokenGenerator } from '../crypto/tokens.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   clock: Clock;
   tokens: TokenGenerator;
   hasher: PasswordHasher;
+  /** Seals TOTP secrets at rest (ENCRYPTION_KEY). */
+  secrets: SecretBox;
   mailer: Mailer;
   throttle: LoginThrottle;
   /** Reset mails: at most 3 per email and a budget per IP, each per hour. */

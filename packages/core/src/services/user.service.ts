@@ -23,6 +23,7 @@ import { clearApiToken } from './api-token.service.js';
 import type { AuditLog } from './audit-log.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { lockEmail } from './email-lock.js';
+import { removeSecondFactors } from './second-factors.js';
 import { SessionStore } from './session-store.js';
 
 const EMAIL_TAKEN_MESSAGE = 'A user with this email already exists';
@@ -147,6 +148,9 @@ export class UserService {
       user.deletedAt = now;
       user.updatedAt = now;
       await SessionStore.endAllOf(em, user.id);
+      // Their second factors go too: a passkey of a deleted user must not block registering the
+      // same authenticator for a new account with this email.
+      await removeSecondFactors(em, user.id);
       this.audit.record(em, meta, {
         action: 'user.deleted',
         targetType: 'user',

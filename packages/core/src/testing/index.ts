@@ -10,4 +10,5 @@ export {
   useTestCore,
 } from './harness.js';
 export { RecordingMailer } from './recording-mailer.js';
+export { SoftAuthenticator, type SoftAuthenticatorOptions } from './soft-authenticator.js';
 export { createTestCore, sql, testConfig, truncateAll, warmPool } from './test-core.js';

@@ -8,6 +8,8 @@ export function testConfig(overrides: Record<string, string> = {}): GatehouseCon
     NODE_ENV: 'test',
     PASSWORD_HASH_LOGN: '10',
     PUBLIC_URL: 'http://gatehouse.test',
+    // A fixed key (tests never write a key file); any 32 bytes do.
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'silent',
     ...overrides,
   });
@@ -31,7 +33,18 @@ export async function createTestCore(
   });
 }
 
-const TABLES = ['audit_event', 'password_reset', 'session', 'invite', 'user'];
+const TABLES = [
+  'audit_event',
+  'password_reset',
+  'session',
+  'invite',
+  'webauthn_challenge',
+  'mfa_challenge',
+  'recovery_code',
+  'passkey',
+  'totp_factor',
+  'user',
+];
 
 /**
  * Empties every table of the domain (not the migrations table) and forgets the in-process rate
