@@ -129,5 +129,6 @@ export const aUser = (overrides: Partial<User> = {}): User => ({
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-01T10:00:00.000Z',
   lastLoginAt: '2026-12-01T10:00:00.000Z',
+  mfaEnabled: false,
   ...overrides,
 });
