@@ -24,7 +24,7 @@ function download(codes: string[]) {
 /** A new set of recovery codes, shown this once: copy, download, then dismiss. */
 export function RecoveryCodesPanel(props: { codes: string[]; onDone: () => void }) {
   return (
-    <Alert color="yellow" title="Save your recovery codes now" role="region" aria-label="Recovery codes">
+    <Alert color="yellow" title="Save your recovery codes now" role="region">
       <Stack gap="sm">
         <Text size="sm">
           Each code signs you in once if you lose your authenticator app or passkey. They are shown only now:
@@ -34,7 +34,7 @@ export function RecoveryCodesPanel(props: { codes: string[]; onDone: () => void 
           spacing={2}
           listStyleType="none"
           ff="monospace"
-          aria-label="New recovery codes"
+          aria-label="Recovery codes to save"
           style={{ columns: 2 }}
         >
           {props.codes.map((code) => (
