@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import type { Core } from '@gatehouse/core';
 import { createTestCore, truncateAll, workerDatabaseUrl } from '@gatehouse/core/testing';
 import { buildServer } from '@gatehouse/server';
@@ -88,6 +89,19 @@ const recordDownloads = (page: Page) =>
 
 const downloads = (page: Page): Promise<unknown> =>
   page.evaluate(() => JSON.parse(JSON.stringify(Reflect.get(window, 'savedDownloads') ?? [])));
+
+/** No serious or critical axe-core finding on the screen as it is now. */
+async function expectAccessible(page: Page, screen: string) {
+  // Let Mantine's transitions (modals, notifications) settle before judging colours.
+  await page.waitForTimeout(400);
+  const result = await new AxeBuilder({ page }).analyze();
+  const violations = result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.html.slice(0, 160)).join('; ')}`,
+    );
+  expect({ screen, violations }).toEqual({ screen, violations: [] });
+}
 
 interface Host {
   core: Core;
@@ -184,6 +198,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
     await totpCard.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
     const secret = await field(totpCard, 'Setup key').inputValue();
     expect(secret).toMatch(/^[A-Z2-7]+=*$/);
+    await expectAccessible(page, 'security: authenticator set-up');
     adminApp = new AuthenticatorApp(secret);
 
     // A wrong code is refused in words, and the app stays off.
@@ -195,6 +210,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
 
     recoveryCodes = await readRecoveryCodes(page);
     expect(recoveryCodes).toHaveLength(10);
+    await expectAccessible(page, 'security: recovery codes');
     for (const code of recoveryCodes) expect(code).toMatch(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
     const panel = page.getByRole('region', { name: 'Save your recovery codes now' });
     await panel.getByRole('button', { name: 'Download .txt' }).click();
@@ -229,6 +245,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
     await field(stepUp, 'Code').fill('000000');
     await stepUp.getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => stepUp.getByRole('alert').textContent()).toContain('not valid');
+    await expectAccessible(page, 'step-up dialog');
     expect((await host.core.users.get(memberId)).mfaEnabled).toBe(true);
     await field(stepUp, 'Code').fill(await adminApp.code());
     await stepUp.getByRole('button', { name: 'Confirm' }).click();
@@ -246,6 +263,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
     await field(step, 'Code').fill('123 456');
     await step.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('not valid');
+    await expectAccessible(page, 'sign-in: second step');
     await field(step, 'Code').fill(await adminApp.code());
     await step.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
@@ -297,6 +315,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
       .poll(() => passkeys.getByRole('row').allTextContents())
       .toContainEqual(expect.stringContaining('Chromium test key'));
     await expect.poll(() => passkeys.textContent()).toContain('never');
+    await expectAccessible(page, 'security: passkeys');
 
     // Rename it.
     await passkeys.getByRole('button', { name: 'Rename passkey Chromium test key' }).click();
@@ -358,6 +377,7 @@ describe.skipIf(!existsSync(CHROMIUM))('second factors in the web admin', { time
     // Nothing else of the app: no navigation, no users; signing out stays possible.
     expect(await page.getByRole('link', { name: 'Users' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    await expectAccessible(page, 'forced enrolment');
     const passkeys = page.getByRole('region', { name: 'Passkeys' });
     await field(passkeys, 'Passkey name').fill('Enrolment key');
     await passkeys.getByRole('button', { name: 'Add passkey' }).click();

@@ -24,7 +24,7 @@ function download(codes: string[]) {
 /** A new set of recovery codes, shown this once: copy, download, then dismiss. */
 export function RecoveryCodesPanel(props: { codes: string[]; onDone: () => void }) {
   return (
-    <Alert color="yellow" title="Save your recovery codes now" role="region">
+    <Alert color="orange" title="Save your recovery codes now" role="region">
       <Stack gap="sm">
         <Text size="sm">
           Each code signs you in once if you lose your authenticator app or passkey. They are shown only now:
