@@ -174,3 +174,20 @@ describe('the step-up dialog', () => {
     expect(server.calls.map((call) => call.path)).toEqual(['users.resetMfa']);
   });
 });
+
+describe('forced enrolment', () => {
+  it('shows only enrolment and sign out when the role requires a factor and there is none', async () => {
+    renderApp('/users', {
+      'auth.me': () => aUser(),
+      'users.list': () => wireError(403, 'MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor'),
+      'mfa.status': () => ({ totp: false, passkeys: [], recoveryCodesLeft: 0, required: true }),
+    });
+    expect(await screen.findByRole('heading', { name: 'Set up a second factor' })).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Set up authenticator app' })).toBeTruthy();
+    // Adding a passkey is offered; renaming and removing (refused until enrolled) are not.
+    expect(screen.getByRole('button', { name: 'Add passkey' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Recovery codes' })).toBeNull();
+  });
+});
