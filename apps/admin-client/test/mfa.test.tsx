@@ -1,8 +1,8 @@
 import { createGatehouseClient } from '@gatehouse/api';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { mfaLink } from '../src/features/mfa/mfa-link.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mfaLink, mfaPrompts } from '../src/features/mfa/mfa-link.js';
 import { ResetMfaCard } from '../src/features/mfa/reset-mfa-card.js';
 import { Providers } from '../src/providers.js';
 import { createQueryClient } from '../src/trpc.js';
@@ -176,7 +176,9 @@ describe('the step-up dialog', () => {
 });
 
 describe('forced enrolment', () => {
-  it('shows only enrolment and sign out when the role requires a factor and there is none', async () => {
+  afterEach(() => mfaPrompts.clearEnrolment());
+
+  it('shows only enrolment and sign out once a call answers MFA_ENROLLMENT_REQUIRED', async () => {
     renderApp('/users', {
       'auth.me': () => aUser(),
       'users.list': () => wireError(403, 'MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor'),
@@ -185,7 +187,7 @@ describe('forced enrolment', () => {
     expect(await screen.findByRole('heading', { name: 'Set up a second factor' })).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Set up authenticator app' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Set up authenticator app' })).toBeTruthy();
     // Adding a passkey is offered; renaming and removing (refused until enrolled) are not.
     expect(screen.getByRole('button', { name: 'Add passkey' })).toBeTruthy();
     expect(screen.queryByRole('region', { name: 'Recovery codes' })).toBeNull();

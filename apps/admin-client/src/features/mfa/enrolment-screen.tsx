@@ -1,6 +1,7 @@
 import { Alert, Button, Center, Container, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { ErrorState } from '../../components/states.js';
 import { notifyFailure } from '../../lib/notify.js';
 import { type User, useTRPC } from '../../trpc.js';
@@ -17,7 +18,8 @@ export default function ForcedEnrolment(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const status = useQuery(trpc.mfa.status.queryOptions());
+  // Asked afresh: a stale answer must not let the app through, nor keep it shut.
+  const status = useQuery({ ...trpc.mfa.status.queryOptions(), refetchOnMount: 'always' });
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSuccess: async () => {
@@ -28,6 +30,12 @@ export default function ForcedEnrolment(props: {
     }),
   );
   const enrolled = Boolean(status.data && (status.data.totp || status.data.passkeys.length > 0));
+  const needed = status.data ? status.data.required && !enrolled : true;
+  const { onDone, codes } = props;
+  useEffect(() => {
+    // Nothing to enrol (already done, or not required): back to the app, unless codes are on screen.
+    if (status.isFetchedAfterMount && !status.isFetching && !needed && !codes) onDone();
+  }, [status.isFetchedAfterMount, status.isFetching, needed, codes, onDone]);
   return (
     <Container component="main" size="sm" py="xl">
       <Stack>

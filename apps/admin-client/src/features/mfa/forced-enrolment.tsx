@@ -1,34 +1,21 @@
 import { Center, Loader } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
-import { type User, useTRPC } from '../../trpc.js';
+import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
+import type { User } from '../../trpc.js';
 import { type MfaPromptStore, mfaPrompts } from './mfa-link.js';
 
 // Few users ever see it: loaded when needed.
 const ForcedEnrolment = lazy(() => import('./enrolment-screen.js'));
 
 /**
- * The enrolment screen when the signed-in user must enrol before anything else (their role
- * requires a second factor and they have none, as `mfa.status` says), else null. A call that
- * answers MFA_ENROLLMENT_REQUIRED (a role changed meanwhile) has the status asked again.
+ * The enrolment screen once a call answered MFA_ENROLLMENT_REQUIRED (the role requires a second
+ * factor and the user has none; the first page's own query finds out), else null. The screen asks
+ * `mfa.status` itself and steps aside when no enrolment is needed. No extra call on every load.
  */
 export function useForcedEnrolment(user: User | undefined, store: MfaPromptStore = mfaPrompts) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const flagged = useSyncExternalStore(store.subscribe, store.enrolmentFlagged, store.enrolmentFlagged);
-  const status = useQuery({ ...trpc.mfa.status.queryOptions(), enabled: Boolean(user) });
-  useEffect(() => {
-    if (!flagged) return;
-    store.clearEnrolment();
-    void queryClient.invalidateQueries(trpc.mfa.status.pathFilter());
-  }, [flagged, store, queryClient, trpc]);
   // Kept on while the new recovery codes are on screen, even though the factor now exists.
   const [codes, setCodes] = useState<string[] | null>(null);
-  if (!user) return null;
-  const missing = status.data
-    ? status.data.required && !status.data.totp && status.data.passkeys.length === 0
-    : false;
-  if (!missing && !codes) return null;
+  if (!user || (!flagged && !codes)) return null;
   return (
     <Suspense
       fallback={
@@ -37,7 +24,15 @@ export function useForcedEnrolment(user: User | undefined, store: MfaPromptStore
         </Center>
       }
     >
-      <ForcedEnrolment user={user} codes={codes} onRecoveryCodes={setCodes} onDone={() => setCodes(null)} />
+      <ForcedEnrolment
+        user={user}
+        codes={codes}
+        onRecoveryCodes={setCodes}
+        onDone={() => {
+          setCodes(null);
+          store.clearEnrolment();
+        }}
+      />
     </Suspense>
   );
 }

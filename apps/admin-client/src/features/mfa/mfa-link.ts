@@ -13,6 +13,8 @@ export interface MfaPrompts {
   stepUp(): Promise<boolean>;
   /** A call answered MFA_ENROLLMENT_REQUIRED: the app shows only the enrolment. */
   enrolmentRequired(): void;
+  /** Signed in or out: what was said about the previous session no longer holds. */
+  clearEnrolment(): void;
 }
 
 type Listener = () => void;
@@ -76,13 +78,16 @@ export class MfaPromptStore implements MfaPrompts {
 /** The app's one store (the browser client's link and the dialogs share it). */
 export const mfaPrompts = new MfaPromptStore();
 
+/** Calls that start or end a session. */
+const SESSION_CHANGES = new Set(['auth.login', 'auth.verifyMfa', 'auth.loginWithPasskey', 'auth.logout']);
+
 /** Procedures whose STEP_UP_REQUIRED must not loop back into the dialog that calls them. */
 const NO_RETRY = new Set(['auth.stepUp', 'auth.passkeyOptions']);
 
 /**
  * A call answered STEP_UP_REQUIRED: ask for the second factor, then send the same call once more
  * (the mutation stays pending meanwhile, so its button stays disabled). MFA_ENROLLMENT_REQUIRED
- * tells the enrolment gate.
+ * tells the enrolment gate; a sign-in or sign-out resets it.
  */
 export function mfaLink(prompts: MfaPrompts = mfaPrompts): TRPCLink<AppRouter> {
   return () =>
@@ -92,7 +97,10 @@ export function mfaLink(prompts: MfaPrompts = mfaPrompts): TRPCLink<AppRouter> {
         let stopped = false;
         const run = (retry: boolean) => {
           current = next(op).subscribe({
-            next: (value) => observer.next(value),
+            next: (value) => {
+              if (SESSION_CHANGES.has(op.path)) prompts.clearEnrolment();
+              observer.next(value);
+            },
             complete: () => observer.complete(),
             error: (error) => {
               const code = domainCodeOf(error);
