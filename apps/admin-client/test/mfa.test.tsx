@@ -137,6 +137,7 @@ describe('the step-up dialog', () => {
         }
         return wireError(400, 'INVALID_MFA_CODE', 'That code is not valid (wrong, expired or already used)');
       },
+      'mfa.status': () => ({ totp: true, passkeys: [], recoveryCodesLeft: 10, required: false }),
     });
     const user = await resetAndConfirm();
     const dialog = await screen.findByRole('dialog', { name: 'Confirm it is you' });
@@ -145,6 +146,8 @@ describe('the step-up dialog', () => {
     const reset = within(card).getByRole('button', { name: 'Reset 2FA', hidden: true });
     expect(reset.hasAttribute('disabled') || reset.dataset.loading === 'true').toBe(true);
 
+    // No passkey to offer this user.
+    await waitFor(() => expect(within(dialog).queryByRole('button', { name: 'Use a passkey' })).toBeNull());
     await user.type(await within(dialog).findByLabelText(/^Code/), '111111');
     await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
     expect((await within(dialog).findByRole('alert')).textContent).toContain('That code is not valid');
@@ -153,7 +156,7 @@ describe('the step-up dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Confirm it is you' })).toBeNull());
     expect(await screen.findByText('Second factors of lost@example.com removed')).toBeTruthy();
-    expect(server.calls.map((call) => call.path)).toEqual([
+    expect(server.calls.map((call) => call.path).filter((path) => path !== 'mfa.status')).toEqual([
       'users.resetMfa',
       'auth.stepUp',
       'auth.stepUp',
@@ -171,7 +174,9 @@ describe('the step-up dialog', () => {
     await user.click(await within(dialog).findByRole('button', { name: 'Cancel' }));
     const card = screen.getByRole('region', { name: 'Second factors' });
     expect((await within(card).findByRole('alert')).textContent).toContain('Confirm it is you');
-    expect(server.calls.map((call) => call.path)).toEqual(['users.resetMfa']);
+    expect(server.calls.map((call) => call.path).filter((path) => path !== 'mfa.status')).toEqual([
+      'users.resetMfa',
+    ]);
   });
 });
 

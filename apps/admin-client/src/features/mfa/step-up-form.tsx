@@ -1,6 +1,6 @@
 import { mfaCodeSchema } from '@gatehouse/core/schemas';
 import { Alert, Button, Divider, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../../errors.js';
 import { useTRPC } from '../../trpc.js';
@@ -10,6 +10,9 @@ import { getPasskey } from './webauthn.js';
 /** A code or a passkey for `auth.stepUp`; `onDone(true)` once it succeeded. */
 export default function StepUpForm(props: { onDone: (ok: boolean) => void }) {
   const trpc = useTRPC();
+  // The passkey button only for someone who has one (shown until the answer comes).
+  const status = useQuery(trpc.mfa.status.queryOptions());
+  const hasPasskey = status.data ? status.data.passkeys.length > 0 : true;
   const [code, setCode] = useState('');
   const [fieldError, setFieldError] = useState<string | undefined>();
   const stepUp = useMutation(
@@ -67,18 +70,22 @@ export default function StepUpForm(props: { onDone: (ok: boolean) => void }) {
         <Button type="submit" loading={stepUp.isPending && !withPasskey.isPending} disabled={pending}>
           Confirm
         </Button>
-        <Divider label="or" labelPosition="center" />
-        <Button
-          variant="default"
-          loading={withPasskey.isPending}
-          disabled={pending}
-          onClick={() => {
-            stepUp.reset();
-            withPasskey.mutate();
-          }}
-        >
-          Use a passkey
-        </Button>
+        {hasPasskey && (
+          <>
+            <Divider label="or" labelPosition="center" />
+            <Button
+              variant="default"
+              loading={withPasskey.isPending}
+              disabled={pending}
+              onClick={() => {
+                stepUp.reset();
+                withPasskey.mutate();
+              }}
+            >
+              Use a passkey
+            </Button>
+          </>
+        )}
         <Group justify="flex-end">
           <Button variant="subtle" disabled={pending} onClick={() => props.onDone(false)}>
             Cancel
