@@ -63,7 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
     url = `http://127.0.0.1:${port}`;
     core = await createTestCore(workerDatabaseUrl(inject('templateUrl')), {
       mailer,
-      env: { PUBLIC_URL: url },
+      // Every browser here is one IP: the per-IP ceiling (tested in the server's tests) is not the subject.
+      env: { PUBLIC_URL: url, RATE_LIMIT_PER_MINUTE: '10000' },
     });
     // The server serves @gatehouse/admin-client's build by default, as `pnpm start` does.
     app = await buildServer({ core, firstAdminSetup: firstRun.setup });

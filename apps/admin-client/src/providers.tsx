@@ -4,6 +4,7 @@ import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { StepUpDialog } from './features/mfa/step-up-dialog.js';
 import { TRPCProvider } from './trpc.js';
 
 const theme = createTheme({
@@ -62,6 +63,7 @@ export function Providers(props: {
         <TRPCProvider trpcClient={props.trpcClient} queryClient={props.queryClient}>
           <ModalsProvider>
             <Notifications position="top-right" />
+            <StepUpDialog />
             {props.children}
           </ModalsProvider>
         </TRPCProvider>

@@ -139,13 +139,26 @@ const accountRoute = createRoute({
   path: '/account',
 }).lazy(() => import('./pages/account-page.js').then((m) => m.Route));
 
+const securityRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/security',
+}).lazy(() => import('./features/mfa/security-page.js').then((m) => m.Route));
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   forgotPasswordRoute,
   resetPasswordRoute,
   setupRoute,
   acceptInviteRoute,
-  appRoute.addChildren([indexRoute, usersRoute, userRoute, invitesRoute, auditRoute, accountRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    usersRoute,
+    userRoute,
+    invitesRoute,
+    auditRoute,
+    accountRoute,
+    securityRoute,
+  ]),
 ]);
 
 /** `history` defaults to the browser's; tests pass a memory history. */

@@ -3,6 +3,7 @@ import { createGatehouseClient, type GatehouseClient } from '@gatehouse/api';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { isRetryable } from './errors.js';
+import { mfaLink } from './features/mfa/mfa-link.js';
 
 /** `useTRPC()` gives typed queryOptions / mutationOptions / pathFilter for every procedure. */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -12,9 +13,12 @@ export type Invite = RouterOutputs['invites']['list']['items'][number];
 export type AuditEvent = RouterOutputs['audit']['list']['items'][number];
 export type Session = RouterOutputs['auth']['sessions'][number];
 
-/** Same origin: the browser sends the session cookie, and the server checks the Origin. */
+/**
+ * Same origin: the browser sends the session cookie, and the server checks the Origin. A call that
+ * answers STEP_UP_REQUIRED opens the step-up dialog and is sent again after it (features/mfa).
+ */
 export function createBrowserClient(url = window.location.origin): GatehouseClient {
-  return createGatehouseClient({ url });
+  return createGatehouseClient({ url, links: [mfaLink()] });
 }
 
 export function createQueryClient(): QueryClient {

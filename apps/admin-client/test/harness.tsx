@@ -3,6 +3,7 @@ import { createGatehouseClient, type RouterInputs, type RouterOutputs } from '@g
 import { createMemoryHistory, RouterProvider } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { mfaLink } from '../src/features/mfa/mfa-link.js';
 import { Providers } from '../src/providers.js';
 import { createAppRouter } from '../src/router.js';
 import { createQueryClient, type User } from '../src/trpc.js';
@@ -103,6 +104,7 @@ export function renderApp(path: string, handlers: Handlers) {
   const trpcClient = createGatehouseClient({
     url: 'http://gatehouse.test',
     fetch: fakeFetch(handlers, server),
+    links: [mfaLink()],
   });
   const queryClient = createQueryClient();
   const router = createAppRouter(
@@ -129,5 +131,6 @@ export const aUser = (overrides: Partial<User> = {}): User => ({
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-01T10:00:00.000Z',
   lastLoginAt: '2026-12-01T10:00:00.000Z',
+  mfaEnabled: false,
   ...overrides,
 });

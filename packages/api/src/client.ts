@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, type TRPCClient, type TRPCLink } from '@trpc/client';
 import { MAX_BATCH_SIZE } from './limits.js';
 import type { AppRouter } from './router.js';
 
@@ -11,6 +11,8 @@ export interface GatehouseClientOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request (e.g. `Origin` for a server-side cookie client). */
   headers?: Record<string, string>;
+  /** Links that run before the HTTP one (e.g. the web admin's step-up retry). */
+  links?: TRPCLink<AppRouter>[];
 }
 
 export type GatehouseClient = TRPCClient<AppRouter>;
@@ -20,6 +22,7 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
   const base = options.url.replace(/\/+$/, '');
   return createTRPCClient<AppRouter>({
     links: [
+      ...(options.links ?? []),
       httpBatchLink({
         url: `${base}/trpc`,
         maxURLLength: 4000,

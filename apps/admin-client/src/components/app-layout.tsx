@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Outlet, useNavigate, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { domainCodeOf } from '../errors.js';
+import { useForcedEnrolment } from '../features/mfa/forced-enrolment.js';
 import { displayName } from '../lib/display-name.js';
 import { MeContext } from '../lib/me.js';
 import { notifyFailure } from '../lib/notify.js';
@@ -31,6 +32,7 @@ export function AppLayout() {
   const queryClient = useQueryClient();
   const me = useQuery(trpc.auth.me.queryOptions());
   const [opened, { toggle, close }] = useDisclosure(false);
+  const enrolment = useForcedEnrolment(me.data);
 
   // The session can end while the app is open (signed out elsewhere, expired, user deleted): any
   // call answered UNAUTHENTICATED makes the shell ask again who is signed in …
@@ -77,6 +79,8 @@ export function AppLayout() {
   }
 
   const user = me.data;
+  // A role that requires a second factor, and none yet: only enrolment (and sign out).
+  if (enrolment) return enrolment;
   return (
     <MeContext value={user}>
       <AppShell
@@ -101,6 +105,7 @@ export function AppLayout() {
             <NavItem to="/invites" label="Invites" onNavigate={close} />
             {can(user, 'audit.read') && <NavItem to="/audit" label="Audit log" onNavigate={close} />}
             <NavItem to="/account" label="My account" onNavigate={close} />
+            <NavItem to="/security" label="Security" onNavigate={close} />
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
@@ -144,7 +149,7 @@ function UserMenu({ user }: { user: User }) {
 }
 
 function NavItem(props: {
-  to: '/users' | '/invites' | '/audit' | '/account';
+  to: '/users' | '/invites' | '/audit' | '/account' | '/security';
   label: string;
   onNavigate: () => void;
 }) {

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { AuthCard } from '../components/auth-card.js';
 import { AnchorLink } from '../components/links.js';
 import { describeError } from '../errors.js';
+import { type MfaChallenge, PasskeySignInButton, SecondStepForm } from '../features/mfa/second-step.js';
 import { useAfterSignIn } from '../lib/after-sign-in.js';
 import { type FieldErrors, validate } from '../lib/form.js';
 import { useTRPC } from '../trpc.js';
@@ -22,9 +23,31 @@ export function SignInPage() {
   const [errors, setErrors] = useState<FieldErrors>({});
   // A fresh install has no admin yet: point at the one-time link the server printed.
   const setup = useQuery(trpc.setup.status.queryOptions());
+  // A user with a second factor gets a challenge instead of a session: the second step follows.
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
+  const [restarted, setRestarted] = useState('');
   const login = useMutation(
-    trpc.auth.login.mutationOptions({ onSuccess: (result) => afterSignIn(result.user, redirect) }),
+    trpc.auth.login.mutationOptions({
+      onSuccess: (result) => (result.mfaRequired ? setChallenge(result) : afterSignIn(result.user, redirect)),
+    }),
   );
+
+  if (challenge) {
+    return (
+      <AuthCard title="Two-step verification" subtitle={email}>
+        <SecondStepForm
+          challenge={challenge}
+          onSignedIn={(user) => afterSignIn(user, redirect)}
+          onRestart={(reason) => {
+            login.reset();
+            setPassword('');
+            setRestarted(reason);
+            setChallenge(null);
+          }}
+        />
+      </AuthCard>
+    );
+  }
 
   return (
     <AuthCard title="Sign in" subtitle="Manage the people who run your store.">
@@ -62,6 +85,11 @@ export function SignInPage() {
             onChange={(event) => setPassword(event.currentTarget.value)}
             error={errors.password}
           />
+          {restarted && !login.isError && (
+            <Alert color="orange" role="alert">
+              {restarted}
+            </Alert>
+          )}
           {login.isError && (
             <Alert color="red" role="alert">
               {describeError(login.error)}
@@ -70,6 +98,7 @@ export function SignInPage() {
           <Button type="submit" loading={login.isPending}>
             Sign in
           </Button>
+          <PasskeySignInButton onSignedIn={(user) => afterSignIn(user, redirect)} />
           <Group justify="space-between">
             <AnchorLink to="/forgot-password" size="sm">
               Forgot your password?

@@ -22,6 +22,8 @@ import { AnchorLink } from '../components/links.js';
 import { ProfileForm } from '../components/profile-form.js';
 import { EmptyState, ErrorState } from '../components/states.js';
 import { describeError, domainCodeOf } from '../errors.js';
+import { MfaBadge } from '../features/mfa/mfa-badge.js';
+import { ResetMfaCard } from '../features/mfa/reset-mfa-card.js';
 import { displayName } from '../lib/display-name.js';
 import { useMe } from '../lib/me.js';
 import { notifyFailure, notifySuccess } from '../lib/notify.js';
@@ -74,6 +76,7 @@ export function UserPage() {
         <Title order={2}>{displayName(u)}</Title>
         <RoleBadge role={u.role} />
         {!u.hasPassword && <NoPasswordBadge />}
+        {u.mfaEnabled && <MfaBadge />}
         {self && <Text c="dimmed">(you)</Text>}
       </Group>
       <Card withBorder component="section" aria-label="Details">
@@ -96,6 +99,7 @@ export function UserPage() {
       {(admin || self) && <ProfileForm user={u} />}
       {admin && <RoleCard user={u} />}
       {(admin || self) && <ApiTokenCard user={u} self={self} />}
+      {admin && !self && <ResetMfaCard user={u} />}
       {admin && <DeleteCard user={u} />}
     </Stack>
   );

@@ -9,6 +9,7 @@ import { AnchorLink } from '../components/links.js';
 import { LoadMore } from '../components/load-more.js';
 import { EmptyState, ErrorState, TableSkeleton } from '../components/states.js';
 import { TableScroll } from '../components/table-scroll.js';
+import { MfaBadge } from '../features/mfa/mfa-badge.js';
 import { displayName } from '../lib/display-name.js';
 import { useMe } from '../lib/me.js';
 import { relativeTime } from '../lib/relative-time.js';
@@ -107,6 +108,7 @@ export function UsersPage() {
                             {user.email}
                           </Text>
                           {!user.hasPassword && <NoPasswordBadge />}
+                          {user.mfaEnabled && <MfaBadge />}
                         </Group>
                       </Table.Td>
                       <Table.Td>
