@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // What Mantine expects of a browser and happy-dom may lack.
@@ -23,5 +23,9 @@ if (!window.ResizeObserver) {
     disconnect() {}
   };
 }
+
+// findBy*/waitFor wait up to 10 s, not 1: pages are lazy chunks, and a loaded CI machine took longer
+// than a second to load one (the test timeout, 20 s, still bounds every test).
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(cleanup);
