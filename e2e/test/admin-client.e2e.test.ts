@@ -457,7 +457,9 @@ describe.skipIf(!existsSync(CHROMIUM))('admin client in a browser', { timeout: 1
     await field(change, 'Current password').fill(DEV_PASSWORD);
     await field(change, 'New password').fill(`${DEV_PASSWORD} again`);
     await change.getByRole('button', { name: 'Change password' }).click();
-    await expect.poll(() => change.getByRole('status').textContent()).toContain('other sessions have ended');
+    await expect
+      .poll(() => change.getByRole('status').textContent())
+      .toContain('other sessions have ended and your API token was revoked');
     await expect.poll(() => others.count()).toBe(0);
   });
 

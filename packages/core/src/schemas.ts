@@ -18,7 +18,7 @@ export const emailSchema = z
 
 /**
  * Strength and length are judged by the password policy, not here: every violation, a far too long
- * password included, must be WEAK_PASSWORD (contract Rule 5), which a zod error cannot carry. The
+ * password included, must be WEAK_PASSWORD, which a zod error cannot carry. The
  * request body limit of the transport bounds the size.
  */
 export const newPasswordSchema = z.string();

@@ -19,7 +19,7 @@ const limited = (email: string, ip: string, password = STRONG_PASSWORD) =>
   });
 
 // The throttle lives in this file's core for the whole file: every test uses its own IPs.
-describe('login throttling per (IP, normalised email), LOGIN_MAX_FAILURES=3 (Rule 6)', () => {
+describe('login throttling per (IP, normalised email), LOGIN_MAX_FAILURES=3', () => {
   it('refuses the 4th attempt after 3 failures, right password or not', async () => {
     await h.core.users.create({ email: 'victim@example.com', password: STRONG_PASSWORD });
     for (let i = 0; i < 3; i++) await fail('victim@example.com', '10.4.0.1');

@@ -4,7 +4,7 @@ import { auditRows, countRows, makeAdmin, outcomes, sql, warmPool } from './help
 
 const h = useTestCore();
 
-describe('invites.accept race (Rule 2, Rule 9)', () => {
+describe('invites.accept race', () => {
   it('of 25 concurrent accepts of one token exactly one succeeds, the rest get INVITE_ACCEPTED', async () => {
     const admin = await makeAdmin(h);
     const issued = await h.core.invites.create(

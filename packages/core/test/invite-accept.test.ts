@@ -10,7 +10,7 @@ const inviteRow = async (id: string) => {
   return row;
 };
 
-describe('invites.accept (Rule 2)', () => {
+describe('invites.accept', () => {
   it('creates the user with the invite’s email and role and marks the invite accepted', async () => {
     const admin = await makeAdmin(h);
     const issued = await h.core.invites.create(

@@ -4,7 +4,7 @@ import { auditRows, countRows, makeAdmin, outcomes, warmPool } from './helpers.j
 
 const h = useTestCore();
 
-describe('invites.create race (Rule 1 under concurrency)', () => {
+describe('invites.create race (under concurrency)', () => {
   it('10 concurrent invites of one email make one invite row; every call succeeds', async () => {
     const admin = await makeAdmin(h);
     await warmPool(h.core);

@@ -10,7 +10,7 @@ const inviteRow = async (id: string) => {
   return row;
 };
 
-describe('invites.create (Rule 1)', () => {
+describe('invites.create', () => {
   it('creates a pending invite valid for 168 hours, with inviter, link and a ghi_ token', async () => {
     const admin = await makeAdmin(h);
     const issued = await h.core.invites.create(
@@ -109,7 +109,7 @@ describe('invites.create (Rule 1)', () => {
   });
 });
 
-describe('invites.resend (Rule 3)', () => {
+describe('invites.resend', () => {
   it('gives a new token and expiry; the old token stops working at once', async () => {
     const admin = await makeAdmin(h);
     const first = await h.core.invites.create({ email: 'resend@example.com' }, { actorId: admin.id });
@@ -217,7 +217,7 @@ describe('invites.revoke', () => {
   });
 });
 
-describe('invites.preview (Rule 4)', () => {
+describe('invites.preview', () => {
   it('shows email, role, status and expiry', async () => {
     const issued = await h.core.invites.create({ email: 'peek@example.com', role: 'developer' });
     expect(await h.core.invites.preview(issued.token)).toEqual({

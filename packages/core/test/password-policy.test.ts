@@ -15,7 +15,7 @@ const WEAK: [string, string][] = [
   ['a lone surrogate (it cannot be encoded)', 'long enough passphrase \ud800'],
 ];
 
-describe('password policy (Rule 5), as a function', () => {
+describe('password policy, as a function', () => {
   it('has bounds 8 and 256', () => {
     expect(PASSWORD_MIN_LENGTH).toBe(8);
     expect(PASSWORD_MAX_LENGTH).toBe(256);

@@ -7,7 +7,7 @@ const h = useTestCore();
 
 const activeAdmins = () => countRows(h.core, 'user', `role = 'admin' and deleted_at is null`);
 
-describe('roles and the last admin (Rule 7)', () => {
+describe('roles and the last admin', () => {
   it('refuses to demote the only admin with LAST_ADMIN, leaving it admin', async () => {
     const admin = await makeAdmin(h);
     await expect(h.core.users.update({ id: admin.id, role: 'member' })).rejects.toMatchObject({

@@ -4,7 +4,7 @@ import { auditRows, countRows, makeAdmin, sql } from './helpers.js';
 
 const h = useTestCore();
 
-describe('soft delete (Rule 8)', () => {
+describe('soft delete', () => {
   it('removes the user from lists and get, ends sessions and API token, frees the email', async () => {
     const admin = await makeAdmin(h);
     const user = await h.core.users.create({ email: 'leaver@example.com', password: STRONG_PASSWORD });

@@ -60,7 +60,7 @@ export function ChangePasswordCard(props: { email: string }) {
         setCurrentPassword('');
         setNewPassword('');
         await queryClient.invalidateQueries(trpc.auth.sessions.pathFilter());
-        notifySuccess('Password changed. Every other session was signed out.');
+        notifySuccess('Password changed. Every other session was signed out and your API token revoked.');
       },
       onError: (error) => setErrors(serverFieldErrors(error)),
     }),
@@ -83,7 +83,8 @@ export function ChangePasswordCard(props: { email: string }) {
             Change password
           </Title>
           <Text size="sm" c="dimmed">
-            Every other browser and device signed in as you is signed out; this one stays signed in.
+            Every other browser and device signed in as you is signed out, and your API token is revoked; this
+            one stays signed in.
           </Text>
           <PasswordInput
             label="Current password"
@@ -108,7 +109,7 @@ export function ChangePasswordCard(props: { email: string }) {
           )}
           {change.isSuccess && (
             <Alert color="teal" role="status">
-              Password changed. Your other sessions have ended.
+              Password changed. Your other sessions have ended and your API token was revoked.
             </Alert>
           )}
           <Group>

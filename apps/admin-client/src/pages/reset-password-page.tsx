@@ -23,7 +23,8 @@ export function ResetPasswordPage() {
     return (
       <AuthCard title="Password changed">
         <Alert color="teal" role="status">
-          Your new password is set, and every device that was signed in has been signed out.
+          Your new password is set, every device that was signed in has been signed out, and your API token
+          (if you had one) was revoked.
         </Alert>
         <ButtonLink to="/sign-in">Sign in</ButtonLink>
       </AuthCard>
