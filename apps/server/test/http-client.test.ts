@@ -204,8 +204,9 @@ describe('HTTP edges', () => {
   });
 
   it('sends helmet security headers and serves health endpoints', async () => {
-    const response = await fetch(`${http.url}/healthz`);
-    expect(response.status).toBe(200);
+    // Probes (/healthz, /readyz) go without them: http-probe-headers.test.ts.
+    expect((await fetch(`${http.url}/healthz`)).status).toBe(200);
+    const response = await fetch(`${http.url}/trpc/health`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
