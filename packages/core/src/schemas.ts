@@ -140,13 +140,17 @@ const clientExtensionResults = z
   .refine((value) => JSON.stringify(value).length <= 2048, 'too large')
   .default({});
 const transports = z.array(z.string().max(32)).max(10).optional();
-/** What `navigator.credentials.create()` gives (as @simplewebauthn/browser's startRegistration returns it). */
-export const passkeyRegistrationSchema = z.object({
+/** The fields every WebAuthn credential response shares (creation and assertion alike). */
+const credentialFields = {
   id: base64url(1024),
   rawId: base64url(1024),
   type: z.literal('public-key'),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
   clientExtensionResults,
+};
+/** What `navigator.credentials.create()` gives (as @simplewebauthn/browser's startRegistration returns it). */
+export const passkeyRegistrationSchema = z.object({
+  ...credentialFields,
   response: z.object({
     clientDataJSON: base64url(4096),
     attestationObject: base64url(16_384),
@@ -158,11 +162,7 @@ export const passkeyRegistrationSchema = z.object({
 });
 /** What `navigator.credentials.get()` gives (as @simplewebauthn/browser's startAuthentication returns it). */
 export const passkeyAssertionSchema = z.object({
-  id: base64url(1024),
-  rawId: base64url(1024),
-  type: z.literal('public-key'),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults,
+  ...credentialFields,
   response: z.object({
     clientDataJSON: base64url(4096),
     authenticatorData: base64url(8192),

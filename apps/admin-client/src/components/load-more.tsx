@@ -1,24 +1,34 @@
 import { Button, Group, Text } from '@mantine/core';
 
-/** Cursor paging: what is shown out of how many, and the next page on request. */
-export function LoadMore(props: {
-  shown: number;
-  total?: number;
-  totalCapped?: boolean;
-  noun: string;
+/** What LoadMore reads of an infinite list query (users, invites, audit events). */
+interface PagedQuery {
+  data?: { pages: readonly { items: readonly unknown[]; total?: number; totalCapped?: boolean }[] };
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
-  fetchNextPage: () => void;
-}) {
-  const total = props.total === undefined ? '' : ` of ${props.total}${props.totalCapped ? '+' : ''}`;
+  fetchNextPage: () => unknown;
+}
+
+/**
+ * Cursor paging: what is shown out of how many (the first page's total, where the list has one),
+ * and the next page on request.
+ */
+export function LoadMore({ query, noun }: { query: PagedQuery; noun: string }) {
+  const pages = query.data?.pages ?? [];
+  const shown = pages.reduce((sum, page) => sum + page.items.length, 0);
+  const first = pages[0];
+  const total = first?.total === undefined ? '' : ` of ${first.total}${first.totalCapped ? '+' : ''}`;
   return (
     <Group justify="space-between" mt="sm">
       <Text size="sm" c="dimmed" aria-live="polite">
-        Showing {props.shown}
-        {total} {props.noun}
+        Showing {shown}
+        {total} {noun}
       </Text>
-      {props.hasNextPage && (
-        <Button variant="default" onClick={props.fetchNextPage} loading={props.isFetchingNextPage}>
+      {query.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() => void query.fetchNextPage()}
+          loading={query.isFetchingNextPage}
+        >
           Load more
         </Button>
       )}

@@ -133,13 +133,7 @@ export function AuditPage() {
                 </Table.Tbody>
               </Table>
             </TableScroll>
-            <LoadMore
-              shown={items.length}
-              noun="events"
-              hasNextPage={events.hasNextPage}
-              isFetchingNextPage={events.isFetchingNextPage}
-              fetchNextPage={() => void events.fetchNextPage()}
-            />
+            <LoadMore query={events} noun="events" />
           </>
         )}
       </section>

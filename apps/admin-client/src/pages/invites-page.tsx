@@ -41,7 +41,6 @@ export function InvitesPage() {
     ),
   );
   const items = invites.data?.pages.flatMap((page) => page.items) ?? [];
-  const first = invites.data?.pages[0];
   const manage = can(me, 'invites.manage');
   const filtered = Boolean(q || status);
 
@@ -147,15 +146,7 @@ export function InvitesPage() {
                 </Table.Tbody>
               </Table>
             </TableScroll>
-            <LoadMore
-              shown={items.length}
-              total={first?.total}
-              totalCapped={first?.totalCapped}
-              noun="invites"
-              hasNextPage={invites.hasNextPage}
-              isFetchingNextPage={invites.isFetchingNextPage}
-              fetchNextPage={() => void invites.fetchNextPage()}
-            />
+            <LoadMore query={invites} noun="invites" />
           </>
         )}
       </section>

@@ -37,7 +37,6 @@ export function UsersPage() {
     ),
   );
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
-  const first = users.data?.pages[0];
   const filtered = Boolean(q || role);
 
   return (
@@ -123,15 +122,7 @@ export function UsersPage() {
                 </Table.Tbody>
               </Table>
             </TableScroll>
-            <LoadMore
-              shown={items.length}
-              total={first?.total}
-              totalCapped={first?.totalCapped}
-              noun="users"
-              hasNextPage={users.hasNextPage}
-              isFetchingNextPage={users.isFetchingNextPage}
-              fetchNextPage={() => void users.fetchNextPage()}
-            />
+            <LoadMore query={users} noun="users" />
           </>
         )}
       </section>

@@ -1,6 +1,6 @@
 import { type InviteDto, type InviteFields, toInviteDto } from '../dto.js';
 import type { InviteStatus } from '../invite-status.js';
-import { searchPage, totalOf } from './list-totals.js';
+import { keysetPage, type ListPageQuery, searchPage, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The invite list as plain SQL with bound parameters: the DTO's columns only (never the token hash).
@@ -73,28 +73,27 @@ export async function listInvites(
     values.push(query.pattern);
   }
   const filter = conditions.length > 0 ? conditions.join(' and ') : 'true';
-  const page = () =>
-    db.sql<InviteFields>(
-      `select ${INVITE_COLUMNS} from "invite" i where ${query.before ? `${filter} and i.id < ?` : filter} order by i.id desc limit ?`,
-      [...values, ...(query.before ? [query.before] : []), query.limit + 1],
-    );
+  const page: ListPageQuery = {
+    from: '"invite" i',
+    id: 'i.id',
+    columns: INVITE_COLUMNS,
+    filter,
+    values,
+    before: query.before,
+    limit: query.limit + 1,
+  };
   if (query.pattern) {
-    const found = await searchPage<InviteFields>(db, {
-      from: '"invite" i',
-      id: 'i.id',
-      columns: INVITE_COLUMNS,
-      filter,
-      values,
-      before: query.before,
-      limit: query.limit + 1,
-    });
-    const rows = found.rows ?? (await page());
+    const found = await searchPage<InviteFields>(db, page);
+    const rows = found.rows ?? (await keysetPage<InviteFields>(db, page));
     return {
       rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
       ...totalOf(found.count, true),
     };
   }
-  const [rows, total] = await Promise.all([page(), exactTotal(db, query.status, query.now)]);
+  const [rows, total] = await Promise.all([
+    keysetPage<InviteFields>(db, page),
+    exactTotal(db, query.status, query.now),
+  ]);
   return {
     rows: rows.map((row) => toInviteDto(withDates(row), query.now)),
     ...totalOf(total, false),

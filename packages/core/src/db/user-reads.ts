@@ -1,6 +1,6 @@
 import { type UserDto, type UserRow, userDtoFromRow } from '../dto.js';
 import type { Role } from '../roles.js';
-import { searchPage, totalOf } from './list-totals.js';
+import { keysetPage, type ListPageQuery, searchPage, totalOf } from './list-totals.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 // The hot reads of users, as plain SQL with bound parameters beside the ORM: no entity, no unit of
@@ -84,26 +84,22 @@ export async function listUsers(
     values.push(query.pattern);
   }
   const filter = conditions.join(' and ');
-  const page = () =>
-    db.sql<UserRow>(
-      `select ${USER_COLUMNS} from "user" u where ${query.before ? `${filter} and u.id < ?` : filter} order by u.id desc limit ?`,
-      [...values, ...(query.before ? [query.before] : []), query.limit + 1],
-    );
+  const page: ListPageQuery = {
+    from: '"user" u',
+    id: 'u.id',
+    columns: USER_COLUMNS,
+    filter,
+    values,
+    before: query.before,
+    limit: query.limit + 1,
+  };
   if (query.pattern) {
-    const found = await searchPage<UserRow>(db, {
-      from: '"user" u',
-      id: 'u.id',
-      columns: USER_COLUMNS,
-      filter,
-      values,
-      before: query.before,
-      limit: query.limit + 1,
-    });
-    const rows = found.rows ?? (await page());
+    const found = await searchPage<UserRow>(db, page);
+    const rows = found.rows ?? (await keysetPage<UserRow>(db, page));
     return { rows: rows.map(userDtoFromRow), ...totalOf(found.count, true) };
   }
   const [rows, total] = await Promise.all([
-    page(),
+    keysetPage<UserRow>(db, page),
     db
       .sql<{ n: string }>(
         `select coalesce(sum(active), 0)::text as n from "user_count"${query.role ? ' where role = ?' : ''}`,
