@@ -1,8 +1,25 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A server under test, in its own process (tsx), that says its port over IPC. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The Node flags the product starts with (the V8 heap sizes in the root `start` script), so the
+ * server under test runs as `pnpm start` runs it.
+ */
+export const productionNodeFlags: string[] = (
+  JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string
+)
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
+/**
+ * A server under test, in its own process, that says its port over IPC. `script` is one of this
+ * package's compiled entries (dist/, made by its build): plain node runs it, as in production,
+ * without a TypeScript loader's thread and memory in the figures.
+ */
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -17,10 +34,14 @@ export interface ServerProcess {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-export async function startServer(script: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+export async function startServer(
+  script: 'gatehouse-server' | 'raw-server',
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<ServerProcess> {
+  const child = fork(path.join(root, 'bench', 'dist', `${script}.js`), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: nodeFlags,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -19,13 +19,18 @@ function summarise(rows: LoadRow[], name: string, target: LoadRow['target']) {
   };
 }
 
+const nodeFlagsOf = (results: Results) => {
+  const flags = (results.settings.nodeFlags as string[] | undefined) ?? [];
+  return flags.length ? flags.map((flag) => `\`${flag}\``).join(' ') : 'with default flags';
+};
+
 export function renderMarkdown(results: Results, options: { chart?: string } = {}): string {
   const lines: string[] = [];
   const m = results.machine;
   lines.push('# Benchmarks', '');
   lines.push(
     `Run ${results.startedAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}.` +
-      ` Gatehouse (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, scrypt logN 15) beside a hand-written Fastify + pg` +
+      ` Gatehouse (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, scrypt logN 15, node ${nodeFlagsOf(results)}) beside a hand-written Fastify + pg` +
       ' server answering the same requests with the same SQL, same PostgreSQL, load from a separate process' +
       ' (autocannon, 10 connections), rounds interleaved; medians of the rounds. Reproduce: `pnpm bench` and' +
       ' `pnpm bench:scale` (README).',

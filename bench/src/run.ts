@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createCore, loadConfig } from '@gatehouse/core';
 import { setupTestDatabases, workerDatabaseUrl } from '@gatehouse/core/testing';
 import { renderChartSvg } from './chart.js';
+import { productionNodeFlags } from './processes.js';
 import { renderMarkdown } from './report.js';
 import { type Results, runLoad, runScale } from './suites.js';
 
@@ -50,7 +51,11 @@ try {
       node: process.version,
       postgres: (await core.ping()) ? 'up' : 'down',
     },
-    settings: { smoke, env: { PASSWORD_HASH_LOGN: env.PASSWORD_HASH_LOGN, LOG_LEVEL: env.LOG_LEVEL } },
+    settings: {
+      smoke,
+      env: { PASSWORD_HASH_LOGN: env.PASSWORD_HASH_LOGN, LOG_LEVEL: env.LOG_LEVEL },
+      nodeFlags: productionNodeFlags,
+    },
     load: [],
     login: null,
     writes: [],

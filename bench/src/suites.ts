@@ -1,7 +1,7 @@
 import type { Core } from '@gatehouse/core';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { type ServerProcess, startServer } from './processes.js';
+import { productionNodeFlags, type ServerProcess, startServer } from './processes.js';
 import { measureScryptLimit } from './scrypt-limit.js';
 
 export interface LoadRow {
@@ -92,8 +92,9 @@ export async function runLoad(core: Core, env: Record<string, string>, results: 
   const { admin, cookie, cursor } = await seed(core);
 
   options.step('starting both servers');
-  const raw = await startServer('./raw-server.ts', { DATABASE_URL: env.DATABASE_URL as string });
-  const gatehouse = await startServer('./gatehouse-server.ts', env);
+  // The baseline runs with Node's defaults; Gatehouse with the heap sizes its start script sets.
+  const raw = await startServer('raw-server', { DATABASE_URL: env.DATABASE_URL as string });
+  const gatehouse = await startServer('gatehouse-server', env, productionNodeFlags);
   try {
     const headers = { cookie };
     const reads: { name: string; path: string; raw: boolean }[] = [
@@ -256,7 +257,7 @@ export async function runScale(core: Core, env: Record<string, string>, results:
     { email: 'admin@bench.test', password: STRONG_PASSWORD },
     { ip: '127.0.0.1' },
   );
-  const gatehouse = await startServer('./gatehouse-server.ts', env);
+  const gatehouse = await startServer('gatehouse-server', env, productionNodeFlags);
   const deep = `c1:usr_00${(users / 2).toString(16).padStart(24, '0')}`;
   const deepCursor = Buffer.from(deep).toString('base64url');
   const cases: { name: string; procedure: string; value: unknown }[] = [

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,10 @@ import { recordOutput, recordSecret } from './record.js';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 /** The production entry, as `pnpm start` runs it (node itself, so signals reach the server). */
 const mainScript = path.join(root, 'apps/server/dist/main.js');
+/** The Node flags of the root `start` script (the V8 heap sizes), so the server runs as in production. */
+const nodeFlags = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string)
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'correct horse battery staple 42';
@@ -52,7 +57,7 @@ export function useServerProcesses() {
       ...inherited
     } = process.env;
     recordSecret('password', ADMIN_PASSWORD);
-    const child = spawn(process.execPath, [mainScript], {
+    const child = spawn(process.execPath, [...nodeFlags, mainScript], {
       cwd: root,
       env: {
         ...inherited,

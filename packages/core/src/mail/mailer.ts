@@ -1,4 +1,7 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+
+// nodemailer (~14 MiB of a server's memory) is loaded only where SMTP_URL asks for it.
+const requireOptional = createRequire(import.meta.url);
 
 export interface MailMessage {
   to: string;
@@ -36,6 +39,7 @@ export function createStdoutMailer(
 
 /** Delivers through SMTP (nodemailer), e.g. `smtp://user:pass@mail.example.com:587`. */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+  const nodemailer = requireOptional('nodemailer') as typeof import('nodemailer');
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(message) {

@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { MINUTE_MS } from '../clock.js';
 import { newTotpSecret, otpauthUrl, totpCodeShape } from '../crypto/totp.js';
+import { webauthn } from '../crypto/webauthn.js';
 import { type MfaStatusDto, type PasskeyDto, toPasskeyDto, type UserDto } from '../dto.js';
 import {
   PasskeySchema,
@@ -192,7 +192,7 @@ export class MfaService {
       if (!user) throw notFound('User');
       const existing = await em.find(PasskeySchema, { userId });
       const { rpID, rpName } = this.factors.rp;
-      const options = await generateRegistrationOptions({
+      const options = await (await webauthn()).generateRegistrationOptions({
         rpName,
         rpID,
         userName: user.email,
@@ -229,9 +229,9 @@ export class MfaService {
       const refused = () =>
         new DomainError('INVALID_MFA_CODE', 'The passkey could not be verified; try again');
       if (!ceremony || ceremony.userId !== userId) throw refused();
-      let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+      let verified: VerifiedRegistrationResponse;
       try {
-        verified = await verifyRegistrationResponse({
+        verified = await (await webauthn()).verifyRegistrationResponse({
           response,
           expectedChallenge: ceremony.challenge,
           expectedOrigin: this.factors.rp.origin,

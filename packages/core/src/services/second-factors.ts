@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { MINUTE_MS } from '../clock.js';
 import {
   hashRecoveryCode,
@@ -14,6 +10,7 @@ import {
   RECOVERY_CODES_PER_SET,
 } from '../crypto/recovery-codes.js';
 import { matchTotpStep, totpCodeShape } from '../crypto/totp.js';
+import { webauthn } from '../crypto/webauthn.js';
 import {
   MfaChallengeSchema,
   PasskeySchema,
@@ -137,7 +134,7 @@ export class SecondFactors {
     scope: { offerUserId: string | null; mfaChallengeId: string | null },
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const passkeys = scope.offerUserId ? await em.find(PasskeySchema, { userId: scope.offerUserId }) : [];
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: this.rp.rpID,
       userVerification: 'required',
       allowCredentials: passkeys.map((passkey) => ({
@@ -208,7 +205,7 @@ export class SecondFactors {
     if (expect.userId && passkey.userId !== expect.userId) return fail("another user's passkey");
     if (ceremony.userId && passkey.userId !== ceremony.userId) return fail("another user's passkey");
     try {
-      const verification = await verifyAuthenticationResponse({
+      const verification = await (await webauthn()).verifyAuthenticationResponse({
         response,
         expectedChallenge: ceremony.challenge,
         expectedOrigin: this.rp.origin,

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
 /**
@@ -23,6 +24,9 @@ export interface RateLimitStore {
   clearMemory(): void;
   close(): Promise<void>;
 }
+
+// ioredis (~20 MiB of a server's memory) is loaded only where REDIS_URL asks for it.
+const requireOptional = createRequire(import.meta.url);
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -59,8 +63,8 @@ export function createRateLimitStore(
   redisUrl?: string,
   onWarning?: (message: string, error?: unknown) => void,
 ): RateLimitStore {
-  const redis = redisUrl
-    ? new Redis(redisUrl, {
+  const redis: RedisClient | null = redisUrl
+    ? new (requireOptional('ioredis') as typeof import('ioredis')).Redis(redisUrl, {
         lazyConnect: false,
         // Until the first connection, commands wait for it (instances share counts from their first
         // request); after that, a command while Redis is away fails at once (see 'ready' below).
