@@ -7,7 +7,7 @@ import type { UnitOfWork } from './unit-of-work.js';
 // work, and only the columns a DTO shows (never a password or token hash).
 
 /** What a UserDto needs, and no more. */
-const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
+export const USER_COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.password_hash is not null as has_password,
   u.api_token_prefix, u.metadata, u.created_at, u.updated_at, u.last_login_at, u.mfa_enabled`;
 
 /**

@@ -4,8 +4,9 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import { MINUTE_MS } from '../clock.js';
 import { checkPassword } from '../crypto/password-check.js';
 import { hashToken, hasTokenShape } from '../crypto/tokens.js';
+import { accountByEmail, startSessionIfUnchanged } from '../db/password-sign-in.js';
 import { userBySessionHash } from '../db/user-reads.js';
-import { toUserDto, type UserDto } from '../dto.js';
+import { toUserDto, type UserDto, userDtoFromRow } from '../dto.js';
 import { type MfaChallenge, MfaChallengeSchema, type User, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -99,9 +100,8 @@ export class AuthService {
     const throttleKey = `${throttleKeyOfIp(meta.ip)}|${email}`;
     await assertNotThrottled(this.deps.throttle, throttleKey, 'failed sign-in attempts');
 
-    const em = this.deps.db.read();
-    const user = await em.findOne(UserSchema, { email });
-    const hash = user?.passwordHash ?? null;
+    const account = await accountByEmail(this.deps.db, email);
+    const hash = account?.passwordHash ?? null;
     // The same scrypt work, user or not (checkPassword pads and uses dummy hashes as needed).
     const valid = await checkPassword(this.deps.hasher, hash, password).catch(async (error: unknown) => {
       // Too busy to check the password: the attempt was never judged, so it does not count.
@@ -109,15 +109,15 @@ export class AuthService {
         await this.deps.throttle.notJudged(throttleKey);
       throw error;
     });
-    if (!user || !valid) {
-      await em.transactional(async (tx) => {
+    if (!account || !hash || !valid) {
+      await this.deps.db.transaction(async (tx) => {
         this.audit.record(
           tx,
-          { ...meta, actorId: user?.id ?? null },
+          { ...meta, actorId: account?.id ?? null },
           {
             action: 'auth.login_failed',
-            targetType: user ? 'user' : null,
-            targetId: user?.id ?? null,
+            targetType: account ? 'user' : null,
+            targetId: account?.id ?? null,
             metadata: { email },
           },
         );
@@ -126,15 +126,33 @@ export class AuthService {
     }
 
     // Hash made at a lower cost than configured: upgrade it now that we know the password.
-    const upgradedHash =
-      hash && this.deps.hasher.needsRehash(hash) ? await this.deps.hasher.hash(password) : null;
+    const upgradedHash = this.deps.hasher.needsRehash(hash) ? await this.deps.hasher.hash(password) : null;
+    if (!upgradedHash) {
+      // The common case in one statement; anything else (a second factor, a password changed
+      // meanwhile, a user gone) takes the general path below, which decides what it means.
+      const session = SessionStore.newSession(this.deps, account.id, meta);
+      const event = this.audit.eventRow(
+        { ...meta, actorId: account.id },
+        { action: 'auth.login', targetType: 'user', targetId: account.id, metadata: { rehashed: false } },
+      );
+      const user = await startSessionIfUnchanged(this.deps.db, {
+        verifiedHash: hash,
+        session: session.row,
+        event,
+      });
+      if (user) {
+        await this.deps.throttle.succeeded(throttleKey);
+        const { id: sessionId, expiresAt } = session.row;
+        return { mfaRequired: false, user: userDtoFromRow(user), sessionId, token: session.token, expiresAt };
+      }
+    }
     const result = await this.deps.db.transaction(async (tx): Promise<SignInResult> => {
       const now = this.deps.clock.now();
       // Re-read under a row lock: a password change, reset or delete that committed while we were
       // verifying wins, and this login (with its rehash and new session) must not undo it.
       const fresh = await tx.findOne(
         UserSchema,
-        { id: user.id },
+        { id: account.id },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
       if (!fresh?.passwordHash) throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);

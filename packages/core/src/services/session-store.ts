@@ -13,31 +13,60 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+/** A new session's row, and the secret that only the client gets. */
+export interface NewSession {
+  token: string;
+  row: {
+    id: string;
+    userId: string;
+    tokenHash: string;
+    expiresAt: Date;
+    createdAt: Date;
+    lastSeenAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+    mfaVerifiedAt: Date | null;
+  };
+}
+
 /** Session rows: opaque random tokens stored hashed, with expiry. */
 export const SessionStore = {
-  issue(
-    em: EntityManager,
+  /** What a new session of `userId` is made of (the ORM and the one-statement sign-in both write it). */
+  newSession(
     deps: Pick<ServiceDeps, 'clock' | 'tokens' | 'config'>,
     userId: string,
     meta: RequestMeta,
     /** Set when a second factor was checked for this sign-in (the step-up window starts now). */
     mfaVerifiedAt: Date | null = null,
-  ): IssuedSession {
+  ): NewSession {
     const now = deps.clock.now();
     const token = deps.tokens.generate('session');
-    const expiresAt = new Date(now.getTime() + deps.config.sessionTtlHours * HOUR_MS);
-    const session = em.create(SessionSchema, {
-      id: newId('session'),
-      userId,
-      tokenHash: hashToken(token),
-      expiresAt,
-      createdAt: now,
-      lastSeenAt: now,
-      ip: meta.ip?.slice(0, 64) ?? null,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      mfaVerifiedAt,
-    });
-    return { sessionId: session.id, token, expiresAt };
+    return {
+      token,
+      row: {
+        id: newId('session'),
+        userId,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(now.getTime() + deps.config.sessionTtlHours * HOUR_MS),
+        createdAt: now,
+        lastSeenAt: now,
+        ip: meta.ip?.slice(0, 64) ?? null,
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        mfaVerifiedAt,
+      },
+    };
+  },
+
+  issue(
+    em: EntityManager,
+    deps: Pick<ServiceDeps, 'clock' | 'tokens' | 'config'>,
+    userId: string,
+    meta: RequestMeta,
+    mfaVerifiedAt: Date | null = null,
+  ): IssuedSession {
+    const { token, row } = SessionStore.newSession(deps, userId, meta, mfaVerifiedAt);
+    em.create(SessionSchema, row);
+    return { sessionId: row.id, token, expiresAt: row.expiresAt };
   },
 
   /** Records a second-factor check on the session (step-up). */
