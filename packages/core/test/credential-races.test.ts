@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Core } from '../src/core.js';
-import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
 import {
   createTestCore,
   RecordingMailer,
@@ -8,43 +7,12 @@ import {
   truncateAll,
   workerDatabaseUrl,
 } from '../src/testing/index.js';
+import { gatedHasher } from './helpers.js';
 
 const NEW_PASSWORD = 'a completely different passphrase';
 
-/**
- * A hasher that always asks for a rehash and, once armed, holds the next `hash` call until the
- * test releases it: this freezes a login between "password verified" and "session issued".
- */
-function gatedHasher() {
-  const inner = createPasswordHasher({ logN: 10 });
-  let gate: { reached: () => void; release: Promise<void> } | null = null;
-  const hasher: PasswordHasher = {
-    logN: inner.logN,
-    verify: (hash, password) => inner.verify(hash, password),
-    costOf: (hash) => inner.costOf(hash),
-    needsRehash: () => true,
-    async hash(password) {
-      const current = gate;
-      gate = null;
-      if (current) {
-        current.reached();
-        await current.release;
-      }
-      return inner.hash(password);
-    },
-  };
-  const arm = () => {
-    let release!: () => void;
-    let reached!: () => void;
-    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-    gate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
-    return { reached: reachedPromise, release };
-  };
-  return { hasher, arm };
-}
-
 let core: Core;
-const gated = gatedHasher();
+const gated = gatedHasher('hash', { alwaysRehash: true });
 beforeAll(async () => {
   core = await createTestCore(workerDatabaseUrl(inject('templateUrl')), {
     hasher: gated.hasher,

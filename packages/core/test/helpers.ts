@@ -12,6 +12,46 @@ export const MINUTE = 60_000;
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
+/**
+ * A real hasher (logN 10) that, once armed, holds its next `method` call until the test releases it:
+ * this freezes a sign-in between "password verified" and "session issued". `alwaysRehash` makes
+ * every stored hash look outdated, so sign-ins take the rehashing path.
+ */
+export function gatedHasher(method: 'hash' | 'verify', options: { alwaysRehash?: boolean } = {}) {
+  const inner = createPasswordHasher({ logN: 10 });
+  let gate: { reached: () => void; release: Promise<void> } | null = null;
+  const pass = async () => {
+    const current = gate;
+    gate = null;
+    if (current) {
+      current.reached();
+      await current.release;
+    }
+  };
+  const hasher: PasswordHasher = {
+    logN: inner.logN,
+    costOf: (hash) => inner.costOf(hash),
+    needsRehash: (hash) => options.alwaysRehash === true || inner.needsRehash(hash),
+    async hash(password, cost) {
+      if (method === 'hash') await pass();
+      return inner.hash(password, cost);
+    },
+    async verify(hash, password) {
+      const result = await inner.verify(hash, password);
+      if (method === 'verify') await pass();
+      return result;
+    },
+  };
+  const arm = () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+    gate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+    return { reached: reachedPromise, release };
+  };
+  return { hasher, arm };
+}
+
 /** Every row of every domain table, as JSON text: for "this secret is stored nowhere" checks. */
 export async function dumpAllTables(core: Core): Promise<string> {
   const parts: string[] = [];

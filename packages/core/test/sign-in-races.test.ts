@@ -1,44 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password-hasher.js';
 import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
-import { auditRows, sql } from './helpers.js';
+import { auditRows, gatedHasher, sql } from './helpers.js';
 import { enrolTotp } from './mfa-helpers.js';
 
 // A sign-in whose hash needs no upgrade writes its session in one statement, under the user's row
 // lock, only if nothing changed since the password was verified. These freeze a sign-in between
 // "password verified" and that statement, change something, and check the change wins.
 
-/** Once armed, holds the next `verify` until the test releases it (with its result). */
-function gatedHasher() {
-  const inner = createPasswordHasher({ logN: 10 });
-  let gate: { reached: () => void; release: Promise<void> } | null = null;
-  const hasher: PasswordHasher = {
-    logN: inner.logN,
-    hash: (password, cost) => inner.hash(password, cost),
-    costOf: (hash) => inner.costOf(hash),
-    needsRehash: (hash) => inner.needsRehash(hash),
-    async verify(hash, password) {
-      const result = await inner.verify(hash, password);
-      const current = gate;
-      gate = null;
-      if (current) {
-        current.reached();
-        await current.release;
-      }
-      return result;
-    },
-  };
-  const arm = () => {
-    let release!: () => void;
-    let reached!: () => void;
-    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-    gate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
-    return { reached: reachedPromise, release };
-  };
-  return { hasher, arm };
-}
-
-const gated = gatedHasher();
+const gated = gatedHasher('verify');
 const h = useTestCore({ ports: { hasher: gated.hasher } });
 const NEW_PASSWORD = 'a completely different passphrase';
 
