@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { STRONG_PASSWORD, useTestCore } from '../src/testing/index.js';
-import { auditRows, countRows, HOUR, makeAdmin, sha256Hex, sql } from './helpers.js';
+import { auditRows, countRows, HOUR, MINUTE, makeAdmin, sha256Hex, sql } from './helpers.js';
 
 const h = useTestCore();
 
@@ -376,5 +376,31 @@ describe('invites.list totals, kept without counting rows', () => {
        values ('inv_01kzzzzzzzzzzzzzzzzzzzzzzz', 'raw@example.com', 'member', true, repeat('a', 64), now(), now(), now())`,
     );
     expect(await totals()).toMatchObject({ all: 5, accepted: 2 });
+  });
+
+  it('count pending and expired exactly at any moment, also within the hour in which invites expire', async () => {
+    // Invites expiring 27 minutes apart (the first on the hour); the totals are then read every 9
+    // minutes across those hours (on expiries and on the hour too) and compared with a count of the rows.
+    for (let i = 0; i < 12; i += 1) {
+      await h.core.invites.create({ email: `wave${i}@example.com`, sendEmail: false });
+      h.clock.advance(27 * MINUTE);
+    }
+    const [first] = await sql<{ at: Date }>(h.core, 'select min(expires_at) as at from "invite"');
+    h.clock.set(new Date(new Date(first?.at as Date).getTime() - 54 * MINUTE));
+    for (let step = 0; step < 45; step += 1) {
+      const now = h.clock.now();
+      const [counted] = await sql<{ pending: number; expired: number }>(
+        h.core,
+        `select count(*) filter (where expires_at > ?)::int as pending,
+                count(*) filter (where expires_at <= ?)::int as expired
+           from "invite" where not accepted and revoked_at is null`,
+        [now, now],
+      );
+      expect({
+        pending: (await h.core.invites.list({ status: 'pending' })).total,
+        expired: (await h.core.invites.list({ status: 'expired' })).total,
+      }).toEqual(counted);
+      h.clock.advance(9 * MINUTE);
+    }
   });
 });

@@ -41,20 +41,27 @@ function withDates(row: InviteFields): InviteFields {
 
 /**
  * The exact number of invites of a status, without counting rows where counts are kept: all,
- * accepted and revoked come from invite_count (a trigger keeps it); pending ones are counted through
- * the partial index of open invites, and expired ones are the open rest.
+ * accepted and revoked come from invite_count, open ones by hour of expiry from invite_open_expiry
+ * (triggers keep both). Pending = the hours after the current one, plus an exact count of the open
+ * invites that expire within the current hour (a short range of the partial index of open
+ * invites); expired = the open rest.
  */
 async function exactTotal(db: UnitOfWork, status: InviteStatus | undefined, now: Date): Promise<number> {
   const kept = await db.sql<{ kind: string; n: string }>('select kind, n::text from "invite_count"');
   const count = (kind: string) => Number(kept.find((row) => row.kind === kind)?.n ?? 0);
   if (status === undefined) return count('all');
   if (status === 'accepted' || status === 'revoked') return count(status);
-  const [pending] = await db.sql<{ n: number }>(
-    `select count(*)::int as n from "invite" i where ${STATUS_CONDITION.pending}`,
-    [now],
+  const [pending] = await db.sql<{ n: string }>(
+    `with h as (select date_trunc('hour', ?::timestamptz at time zone 'UTC') as hour)
+     select ((select coalesce(sum(e.n), 0) from "invite_open_expiry" e, h where e.hour > h.hour)
+           + (select count(*) from "invite" i, h
+               where ${STATUS_CONDITION.pending}
+                 and i.expires_at < (h.hour + interval '1 hour') at time zone 'UTC'))::text as n`,
+    [now, now],
   );
+  const pendingTotal = Number(pending?.n ?? 0);
   const open = count('all') - count('accepted') - count('revoked');
-  return status === 'pending' ? (pending?.n ?? 0) : open - (pending?.n ?? 0);
+  return status === 'pending' ? pendingTotal : open - pendingTotal;
 }
 
 /** One page, newest first, and the total (a search's total stops at TOTAL_CAP: totalCapped). */

@@ -56,6 +56,7 @@ export async function truncateAll(core: Core): Promise<void> {
   // Truncation fires no row trigger: the counts kept beside the tables start from zero too.
   await sql(core, 'update "user_count" set "active" = 0');
   await sql(core, 'update "invite_count" set "n" = 0');
+  await sql(core, 'delete from "invite_open_expiry"');
 }
 
 /** Raw SQL on the core's database, outside any service (to check what is really stored). */
