@@ -7,6 +7,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['test/**/*.test.tsx', 'test/**/*.test.ts'],
     setupFiles: ['./test/setup.ts'],
-    testTimeout: 20_000,
+    // A whole test (several pages, each wait bounded at 10 s in setup.ts): the longest took 11–20 s
+    // on a slower, loaded CI machine, so 20 s was too tight.
+    testTimeout: 60_000,
   },
 });

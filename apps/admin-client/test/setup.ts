@@ -25,7 +25,7 @@ if (!window.ResizeObserver) {
 }
 
 // findBy*/waitFor wait up to 10 s, not 1: pages are lazy chunks, and a loaded CI machine took longer
-// than a second to load one (the test timeout, 20 s, still bounds every test).
+// than a second to load one (the test timeout, 60 s, still bounds every test).
 configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(cleanup);
