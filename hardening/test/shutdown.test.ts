@@ -60,7 +60,8 @@ describe('graceful shutdown', () => {
         }
       }
     };
-    const workers = Promise.all(Array.from({ length: 6 }, (_, w) => worker(w)));
+    const WORKERS = 6;
+    const workers = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
     // Until writes flow (a loaded CI machine may take a while for the first ones).
     expect(
       await waitFor(async () => outcomes.filter((o) => o.reply?.status === 200).length >= 5, 60_000),
@@ -72,10 +73,13 @@ describe('graceful shutdown', () => {
     const held = Array.from({ length: 5 }, (_, i) =>
       call(server.url, 'users.create', { email: `held-${i}@example.com` }, { as: admin }),
     );
-    // Until they (and the workers' calls) are all waiting on the lock inside PostgreSQL.
-    expect(await waitFor(async () => (await lockWaiters()) >= 5, 60_000), 'calls held by the lock').toBe(
-      true,
-    );
+    // Until they and the workers' calls (one each) are all waiting on the lock inside PostgreSQL. Five
+    // waiters were not enough: they could be the workers', with a held call still on its way, which
+    // then reached the closing server and got its 503.
+    expect(
+      await waitFor(async () => (await lockWaiters()) >= WORKERS + held.length, 60_000),
+      'calls held by the lock',
+    ).toBe(true);
     const signalled = performance.now();
     server.child.kill('SIGTERM');
     recordFigure('faults: SIGTERM under load', 1);
