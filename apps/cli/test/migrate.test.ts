@@ -5,21 +5,18 @@ import { sql, useCli } from './harness.js';
 
 const h = useCli();
 
-/** A brand-new, empty database on the same server as this worker's, and a core on it (not migrated). */
-async function freshDatabase(suffix: string): Promise<{ core: Core; drop: () => Promise<void> }> {
+/**
+ * A brand-new, empty database on the same server as this worker's, and a core on it (not
+ * migrated). Its name starts with the worker database's, so the run's global teardown drops it:
+ * a DROP DATABASE waits for a full checkpoint, which outlasted a hook's timeout on a loaded machine.
+ */
+async function freshDatabase(suffix: string): Promise<{ core: Core; close: () => Promise<void> }> {
   const url = new URL(h.databaseUrl);
   const name = `${url.pathname.slice(1)}_${suffix}`;
   url.pathname = `/${name}`;
-  await sql(h.core, `drop database if exists "${name}" with (force)`);
   await sql(h.core, `create database "${name}"`);
   const core = await createTestCore(url.toString());
-  return {
-    core,
-    drop: async () => {
-      await core.close();
-      await sql(h.core, `drop database if exists "${name}" with (force)`);
-    },
-  };
+  return { core, close: () => core.close() };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -51,7 +48,7 @@ describe('gatehouse migrate', () => {
 
   it('on an empty database: --status shows what is pending, migrate applies it once', async () => {
     const fresh = await freshDatabase('fresh');
-    cleanups.push(fresh.drop);
+    cleanups.push(fresh.close);
     const { pending } = await fresh.core.migrations.status();
     expect(pending.length).toBeGreaterThan(0);
     const listed = pending.map((name) => `  ${name}\n`).join('');
@@ -83,7 +80,7 @@ describe('gatehouse migrate', () => {
 
   it('other commands apply pending migrations first and say so on stderr', async () => {
     const fresh = await freshDatabase('auto');
-    cleanups.push(fresh.drop);
+    cleanups.push(fresh.close);
     const { pending } = await fresh.core.migrations.status();
     const result = await h.cli(['users', 'list'], { core: fresh.core });
     expect(result.code).toBe(0);
