@@ -47,21 +47,25 @@ function withDates(row: InviteFields): InviteFields {
  * invites); expired = the open rest.
  */
 async function exactTotal(db: UnitOfWork, status: InviteStatus | undefined, now: Date): Promise<number> {
-  const kept = await db.sql<{ kind: string; n: string }>('select kind, n::text from "invite_count"');
-  const count = (kind: string) => Number(kept.find((row) => row.kind === kind)?.n ?? 0);
-  if (status === undefined) return count('all');
-  if (status === 'accepted' || status === 'revoked') return count(status);
-  const [pending] = await db.sql<{ n: string }>(
+  if (status !== 'pending' && status !== 'expired') {
+    const [kept] = await db.sql<{ n: string }>('select n::text from "invite_count" where kind = ?', [
+      status ?? 'all',
+    ]);
+    return Number(kept?.n ?? 0);
+  }
+  // One statement, so the open total and the pending count come from the same snapshot.
+  const [row] = await db.sql<{ open: string; pending: string }>(
     `with h as (select date_trunc('hour', ?::timestamptz at time zone 'UTC') as hour)
-     select ((select coalesce(sum(e.n), 0) from "invite_open_expiry" e, h where e.hour > h.hour)
+     select (select coalesce(sum(case when c.kind = 'all' then c.n else -c.n end), 0)
+               from "invite_count" c where c.kind in ('all', 'accepted', 'revoked'))::text as open,
+            ((select coalesce(sum(e.n), 0) from "invite_open_expiry" e, h where e.hour > h.hour)
            + (select count(*) from "invite" i, h
                where ${STATUS_CONDITION.pending}
-                 and i.expires_at < (h.hour + interval '1 hour') at time zone 'UTC'))::text as n`,
+                 and i.expires_at < (h.hour + interval '1 hour') at time zone 'UTC'))::text as pending`,
     [now, now],
   );
-  const pendingTotal = Number(pending?.n ?? 0);
-  const open = count('all') - count('accepted') - count('revoked');
-  return status === 'pending' ? pendingTotal : open - pendingTotal;
+  const pending = Number(row?.pending ?? 0);
+  return status === 'pending' ? pending : Number(row?.open ?? 0) - pending;
 }
 
 /** One page, newest first, and the total (a search's total stops at TOTAL_CAP: totalCapped). */
