@@ -144,14 +144,40 @@ describe('users.create / users.update: metadata must be bounded, well-formed JSO
     expect(error.issues.length).toBeLessThanOrEqual(10);
   });
 
-  it('refuses hostile nesting quickly, without deep recursion (no RangeError)', () => {
-    const started = performance.now();
-    const result = createUserInput.safeParse({
-      email: 'a@example.com',
-      metadata: JSON.parse(nestedJson(100_000)),
-    });
+  it('refuses hostile nesting without looking below the deepest level allowed (no RangeError)', () => {
+    const metadata = JSON.parse(nestedJson(100_000)) as { a: unknown[] };
+    // The array one level too deep records every look inside it: the check must stop at it.
+    const touched: string[] = [];
+    const watch: ProxyHandler<unknown[]> = {
+      get: (target, key, receiver) => {
+        touched.push(`get ${String(key)}`);
+        return Reflect.get(target, key, receiver);
+      },
+      has: (target, key) => {
+        touched.push(`has ${String(key)}`);
+        return Reflect.has(target, key);
+      },
+      ownKeys: (target) => {
+        touched.push('ownKeys');
+        return Reflect.ownKeys(target);
+      },
+      getPrototypeOf: (target) => {
+        touched.push('getPrototypeOf');
+        return Reflect.getPrototypeOf(target);
+      },
+    };
+    let deepestAllowed = metadata.a; // level 2: the metadata object itself is level 1
+    for (let level = 2; level < METADATA_LIMITS.maxDepth; level += 1) {
+      deepestAllowed = deepestAllowed[0] as unknown[];
+    }
+    deepestAllowed[0] = new Proxy(deepestAllowed[0] as unknown[], watch);
+
+    const result = createUserInput.safeParse({ email: 'a@example.com', metadata });
     expect(result.success).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/nested at most 8 levels/),
+    ]);
+    expect(touched).toEqual([]);
   });
 
   it('accepts metadata at every limit and stores it exactly', async () => {
