@@ -70,7 +70,9 @@ afterAll(async () => {
   process.off('uncaughtException', onIssue);
 });
 
-describe('embedded PostgreSQL', () => {
+// Each test runs initdb and starts and stops real clusters, with fsync on where data is kept: about
+// 20 s on a loaded 2-core CI machine, and past 30 s at worst.
+describe('embedded PostgreSQL', { timeout: 120_000 }, () => {
   let dataDir: string;
   let outer: string;
   let first: RunningDatabase;
