@@ -28,5 +28,8 @@ export function toPage<T extends { id: string }>(
   return { rows: page, nextCursor: hasMore && last ? encodeCursor(last.id) : null };
 }
 
-/** Escapes LIKE wildcards so `q` is matched as a plain substring. */
-export const likeContains = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Escapes LIKE wildcards (and the escape character) so `text` is matched literally. */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A LIKE pattern that matches `q` as a plain substring. */
+export const likeContains = (q: string): string => `%${escapeLike(q)}%`;

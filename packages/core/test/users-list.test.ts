@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from '../src/pagination.js';
+import { encodeCursor, likeContains } from '../src/pagination.js';
 import { sql, useTestCore } from '../src/testing/index.js';
 
 const h = useTestCore();
@@ -187,6 +187,82 @@ describe('users.list', () => {
     ];
     expect(seen).toEqual(expected);
     expect((await h.core.users.list({ q: 'no-such-needle' })).items).toEqual([]);
+  });
+
+  it('finds exactly what a plain ILIKE over email and names finds: in domains, local parts, names, and across the @', async () => {
+    const people: [string, string | null, string | null][] = [
+      ['ann.acme@acme.com', 'Ann', 'Smith'],
+      ['bob@acme.com', 'Bob', null],
+      ['bob@acme.co.uk', null, 'Acme'],
+      ['b@mail.acme.com', 'Keith', 'Ob'],
+      ['smith@x.io', 'Jane', null],
+      ['jane@shop.example', 'Smith', 'Jane'],
+      ['a_b+c@x.io', 'Per%cent', 'Under_score'],
+      ['acme@shop.example', null, null],
+      ['com@com.com', 'Com', 'Com'],
+      ['zed@example.com', 'ACME', 'Shop'],
+      ['o@o.io', 'O', 'O'],
+    ];
+    const roles = ['admin', 'member', 'developer'] as const;
+    for (const [index, [email, firstName, lastName]] of people.entries()) {
+      await h.core.users.create({ email, firstName, lastName, role: roles[index % 3] });
+    }
+    const gone = await h.core.users.create({ email: 'gone@gone.example', firstName: 'Acme' });
+    await h.core.users.delete(gone.id);
+
+    const searches = [
+      'acme',
+      'ACME.CO',
+      'acme.com',
+      'e.com',
+      'com',
+      'o',
+      'bob',
+      'shop',
+      '.io',
+      'x.i',
+      'gone',
+      'ith',
+      'Smith',
+      '@',
+      '@acme',
+      '@ACME.COM',
+      'bob@',
+      'ith@',
+      'n.acme@',
+      'b@acme',
+      'bob@acme.co',
+      'm@x',
+      'o@o.io',
+      '@@',
+      'a@b@c',
+      '_',
+      '%',
+      'b%c@',
+      '%c@x',
+      'zzz',
+    ];
+    for (const q of searches) {
+      for (const role of [undefined, 'admin', 'developer'] as const) {
+        const expected = await sql<{ id: string }>(
+          h.core,
+          `select id from "user" where deleted_at is null ${role ? 'and role = ?' : ''}
+              and (email || chr(31) || coalesce(first_name, '') || chr(31) || coalesce(last_name, '')) ilike ?
+            order by id desc`,
+          [...(role ? [role] : []), likeContains(q)],
+        );
+        const found = await h.core.users.list({ q, role, limit: 100 });
+        expect({ q, role, ids: found.items.map((user) => user.id), total: found.total }).toEqual({
+          q,
+          role,
+          ids: expected.map((row) => row.id),
+          total: expected.length,
+        });
+      }
+    }
+    // The search is not trivially empty or full.
+    expect((await h.core.users.list({ q: 'acme' })).total).toBe(6);
+    expect((await h.core.users.list({ q: 'ith@' })).total).toBe(1);
   });
 
   it('caps the total of a q search at 10,000 (totalCapped), and stays exact below', async () => {

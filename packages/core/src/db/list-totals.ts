@@ -17,6 +17,12 @@ export interface ListPageQuery {
   before: string | undefined;
   /** Rows to return (the caller asks for one more than it shows, to know if a next page exists). */
   limit: number;
+  /**
+   * For searchPage: a query of the matching ids (one `id` column, no limit), where a faster way
+   * than `select <id> from <from> where <filter>` exists. The filter stays the exact condition:
+   * keysetPage walks with it when there are more matches than TOTAL_CAP.
+   */
+  matches?: { sql: string; values: readonly unknown[] };
 }
 
 /**
@@ -35,8 +41,12 @@ export async function searchPage<Row>(
 ): Promise<{ rows: Row[] | null; count: number }> {
   const alias = query.id.split('.')[0];
   const before = query.before ? 'where m.id < ?' : '';
+  const matches = query.matches ?? {
+    sql: `select ${query.id} as id from ${query.from} where ${query.filter}`,
+    values: query.values,
+  };
   const found = await db.sql<Row & { match_count: number; page_id: string | null }>(
-    `with m as materialized (select ${query.id} as id from ${query.from} where ${query.filter} limit ?),
+    `with m as materialized (${matches.sql} limit ?),
           c as (select count(*)::int as match_count from m)
      select c.match_count, p.*
        from c left join lateral (
@@ -45,7 +55,7 @@ export async function searchPage<Row>(
            join ${query.from} on ${alias}.id = top.id
           order by top.id desc
        ) p on true`,
-    [...query.values, TOTAL_CAP + 1, ...(query.before ? [query.before] : []), query.limit],
+    [...matches.values, TOTAL_CAP + 1, ...(query.before ? [query.before] : []), query.limit],
   );
   const count = found[0]?.match_count ?? 0;
   if (count > TOTAL_CAP) return { rows: null, count };

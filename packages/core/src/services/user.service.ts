@@ -7,7 +7,7 @@ import { normalizeEmail } from '../email.js';
 import { InviteSchema, type User, UserSchema } from '../entities/index.js';
 import { DomainError, notFound } from '../errors.js';
 import { ID_PREFIXES, newId } from '../ids.js';
-import { decodeCursor, likeContains, toPage } from '../pagination.js';
+import { decodeCursor, toPage } from '../pagination.js';
 import { assertStrongPassword } from '../password-policy.js';
 import type { Role } from '../roles.js';
 import {
@@ -86,14 +86,14 @@ export class UserService {
   }
 
   /**
-   * Newest first. `q` matches email, first and last name, case-insensitively (trigram-indexed);
+   * Newest first. `q` matches email, first and last name, case-insensitively (indexed, see db/user-reads.ts);
    * its total stops at 10,000 (`totalCapped`). Other totals are exact.
    */
   async list(input?: ListUsersInput): Promise<CountedPage<UserDto>> {
     const { q, role, limit, cursor } = listUsersInput.parse(input);
     const { rows, total, totalCapped } = await listUsers(this.deps.db, {
       role,
-      pattern: q ? likeContains(q) : undefined,
+      q: q || undefined,
       before: decodeCursor(cursor, ID_PREFIXES.user),
       limit,
     });

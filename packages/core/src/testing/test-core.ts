@@ -57,6 +57,7 @@ export async function truncateAll(core: Core): Promise<void> {
   await sql(core, 'update "user_count" set "active" = 0');
   await sql(core, 'update "invite_count" set "n" = 0');
   await sql(core, 'delete from "invite_open_expiry"');
+  await sql(core, 'delete from "user_email_domain"');
 }
 
 /** Raw SQL on the core's database, outside any service (to check what is really stored). */
