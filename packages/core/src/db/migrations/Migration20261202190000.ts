@@ -10,6 +10,9 @@ import { Migration } from '@mikro-orm/migrations';
 // - local parts and names keep a trigram index of their own (user_search_trgm, redefined).
 // A search without '@' cannot span the '@', so it matches the domain or the rest: the union of
 // both is exactly what the old whole-text index found (see db/user-reads.ts).
+// For operators: adding the stored column rewrites "user" under an exclusive lock (about 11 s at a
+// million users on a 2-core machine, with the index builds after it), in which users can be
+// neither read nor written: run `gatehouse migrate` at a quiet moment on a large installation.
 /** Must stay identical to the search expression in db/user-reads.ts, or the index is not used. */
 const LOCAL_AND_NAMES = `split_part("email", '@', 1) || chr(31) || coalesce("first_name", '') || chr(31) || coalesce("last_name", '')`;
 const WHOLE_TEXT = `"email" || chr(31) || coalesce("first_name", '') || chr(31) || coalesce("last_name", '')`;
