@@ -10,13 +10,14 @@ const h = useCli();
  * migrated). Its name starts with the worker database's, so the run's global teardown drops it:
  * a DROP DATABASE waits for a full checkpoint, which outlasted a hook's timeout on a loaded machine.
  */
-async function freshDatabase(suffix: string): Promise<{ core: Core; close: () => Promise<void> }> {
+async function freshDatabase(suffix: string): Promise<{ core: Core }> {
   const url = new URL(h.databaseUrl);
   const name = `${url.pathname.slice(1)}_${suffix}`;
   url.pathname = `/${name}`;
   await sql(h.core, `create database "${name}"`);
   const core = await createTestCore(url.toString());
-  return { core, close: () => core.close() };
+  cleanups.push(() => core.close());
+  return { core };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -48,7 +49,6 @@ describe('gatehouse migrate', () => {
 
   it('on an empty database: --status shows what is pending, migrate applies it once', async () => {
     const fresh = await freshDatabase('fresh');
-    cleanups.push(fresh.close);
     const { pending } = await fresh.core.migrations.status();
     expect(pending.length).toBeGreaterThan(0);
     const listed = pending.map((name) => `  ${name}\n`).join('');
@@ -80,7 +80,6 @@ describe('gatehouse migrate', () => {
 
   it('other commands apply pending migrations first and say so on stderr', async () => {
     const fresh = await freshDatabase('auto');
-    cleanups.push(fresh.close);
     const { pending } = await fresh.core.migrations.status();
     const result = await h.cli(['users', 'list'], { core: fresh.core });
     expect(result.code).toBe(0);

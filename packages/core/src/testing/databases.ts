@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { dropDatabasesStartingWith, ensureDatabase, startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { createMigrations } from '../db/migrations-api.js';
 import { connectOrm } from '../db/orm.js';
 
@@ -64,22 +64,9 @@ export async function setupTestDatabases(options: { workers: number }): Promise<
     templateUrl,
     async teardown() {
       if (embedded) return embedded.stop();
-      // Each DROP DATABASE waits for a full checkpoint (with fsync on, tens of seconds on a loaded
-      // machine), so tests leave their extra databases here rather than drop them inside a hook,
-      // and the drops run at once: waiting requests share a checkpoint.
-      const client = new pg.Client({ connectionString: maintenanceUrl });
-      await client.connect();
-      let names: string[];
-      try {
-        const made = await client.query<{ datname: string }>(
-          'select datname from pg_database where starts_with(datname, $1)',
-          [template],
-        );
-        names = made.rows.map((row) => row.datname);
-      } finally {
-        await client.end();
-      }
-      await Promise.all(names.map((name) => dropDatabase(maintenanceUrl, name)));
+      // Tests leave their extra databases to this, rather than drop them inside a hook (a drop
+      // waits for a checkpoint, which outlasted a hook's timeout on a loaded machine).
+      await dropDatabasesStartingWith(maintenanceUrl, template);
     },
   };
 }
