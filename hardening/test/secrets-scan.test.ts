@@ -30,6 +30,12 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const SCRYPT_HASH = /c2NyeXB0AA[A-Za-z0-9+/]{20,}/;
 const MAIL_BLOCK = /──── mail ────[\s\S]*?──────────────/g;
 
+/** The 200 characters before `found` in `text` (never `found` itself): where in a log a leak sits. */
+const before = (text: string, found: string): string => {
+  const at = text.indexOf(found);
+  return `…${text.slice(Math.max(0, at - 200), at).replace(/\s+/g, ' ')}`;
+};
+
 async function lines<T>(file: string): Promise<T[]> {
   const text = await readFile(path.join(inject('recordDir'), file), 'utf8').catch(() => '');
   return text
@@ -157,21 +163,17 @@ describe('secrets never leak', () => {
           leaks.push(`the hash of a ${kind} in the body of ${procedure}`);
       }
       for (const { source, outsideMail } of logs) {
-        if (outsideMail.includes(value)) leaks.push(`${kind} in the output of ${source}`);
+        if (outsideMail.includes(value))
+          leaks.push(`${kind} in the output of ${source}: ${before(outsideMail, value)}`);
         if (kind !== 'password' && outsideMail.includes(hash))
-          leaks.push(`the hash of a ${kind} in the output of ${source}`);
+          leaks.push(`the hash of a ${kind} in the output of ${source}: ${before(outsideMail, hash)}`);
       }
     }
     for (const { procedure, body } of bodies)
       if (SCRYPT_HASH.test(body)) leaks.push(`a password hash in the body of ${procedure}`);
     for (const { source, outsideMail } of logs) {
       const found = outsideMail.match(SCRYPT_HASH);
-      if (found) {
-        const at = outsideMail.indexOf(found[0]);
-        leaks.push(
-          `a password hash in the output of ${source}: …${outsideMail.slice(Math.max(0, at - 200), at).replace(/\s+/g, ' ')}`,
-        );
-      }
+      if (found) leaks.push(`a password hash in the output of ${source}: ${before(outsideMail, found[0])}`);
     }
     const byKind = [...unique.values()].reduce<Record<string, number>>((counts, s) => {
       counts[s.kind] = (counts[s.kind] ?? 0) + 1;
