@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { type Core, isDomainError, ROLES, type Role, schemas } from '@gatehouse/core';
+import {
+  type Core,
+  isDatabaseError,
+  isDomainError,
+  loggableError,
+  ROLES,
+  type Role,
+  schemas,
+} from '@gatehouse/core';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse/sync';
 import { CLI_META, CliError, type CommandContext } from './context.js';
@@ -109,8 +117,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof Error && error.name === 'ZodError' && Array.isArray(issues)) {
     return issues.map((issue) => issue.message).join('; ');
   }
-  const sqlState = (error as { sqlState?: unknown }).sqlState;
-  if (typeof sqlState === 'string') return `database error (SQLSTATE ${sqlState})`;
+  if (isDatabaseError(error))
+    return `database error (SQLSTATE ${loggableError(error).sqlState ?? 'unknown'})`;
   return `unexpected error: ${errorMessage(error).split('\n')[0]}`;
 }
 

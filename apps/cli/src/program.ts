@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, isDomainError } from '@gatehouse/core';
+import { ConfigError, isDatabaseError, isDomainError, loggableError } from '@gatehouse/core';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './commands/admin.js';
 import { registerApiToken } from './commands/api-token.js';
@@ -136,11 +136,11 @@ const isZodError = (error: unknown): error is ZodLikeError =>
  * and its parameters (which may hold a hash), so only the database's own message is shown.
  */
 function safeMessage(error: unknown): string {
-  const driver = error as { sqlState?: unknown; code?: unknown; message?: unknown };
   let message = errorMessage(error);
-  if (error instanceof Error && typeof driver.sqlState === 'string') {
+  if (isDatabaseError(error)) {
     const tail = message.lastIndexOf(' - ');
-    message = `database error: ${tail >= 0 ? message.slice(tail + 3) : error.name} (SQLSTATE ${driver.sqlState})`;
+    const { type, sqlState } = loggableError(error);
+    message = `database error: ${tail >= 0 ? message.slice(tail + 3) : type} (SQLSTATE ${sqlState ?? 'unknown'})`;
   }
   return message.split('\n')[0]?.trim() || 'unknown error';
 }

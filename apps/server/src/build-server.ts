@@ -13,7 +13,7 @@ import {
   MAX_BATCH_SIZE,
   retryAfterSeconds,
 } from '@gatehouse/api/server';
-import { type Core, loggableError } from '@gatehouse/core';
+import type { Core } from '@gatehouse/core';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -111,10 +111,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       },
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
         } else if (error.code === 'SERVICE_UNAVAILABLE' && error.cause?.cause) {
           // The database is unreachable (DB_UNAVAILABLE): what the driver said, without the query.
-          req.log.warn({ err: loggableError(error.cause.cause), path }, 'database unavailable');
+          req.log.warn({ err: error.cause.cause, path }, 'database unavailable');
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],

@@ -2,5 +2,5 @@
 // listening (tests inject or listen on port 0); `main.ts` is the production entry (`pnpm start`).
 export { bootstrapAdmin } from './bootstrap.js';
 export { type BuildServerOptions, buildServer } from './build-server.js';
-export { createLogger, redactSecrets } from './logger.js';
+export { createLogger } from './logger.js';
 export { lowerHelperThreadPriority } from './thread-priority.js';

@@ -1,10 +1,5 @@
+import { loggableError, redactSecrets } from '@gatehouse/core';
 import pino, { type Logger } from 'pino';
-
-// Bearer secrets by their documented prefixes, wherever they turn up (URLs of GET queries too).
-const SECRET_PATTERN = /gh(?:s|a|i|r|c|setup)_[A-Za-z0-9_-]{20,}/g;
-
-/** Replaces anything shaped like a Gatehouse secret. */
-export const redactSecrets = (text: string): string => text.replace(SECRET_PATTERN, '[REDACTED]');
 
 /**
  * The server's pino logger. Headers that carry credentials and any field named like a secret are
@@ -42,7 +37,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           url: redactSecrets(req.url),
           ip: req.ip,
         }),
-        err: pino.stdSerializers.err,
+        // Every error logged under `err` (ours and Fastify's): causes included, SQL and secrets never.
+        err: (error: unknown) => (error instanceof Error ? loggableError(error) : error),
       },
     },
     destination,

@@ -1,4 +1,4 @@
-import { createCore, loadConfig, loggableError } from '@gatehouse/core';
+import { createCore, loadConfig } from '@gatehouse/core';
 import { bootstrapAdmin } from './bootstrap.js';
 import { buildServer } from './build-server.js';
 import { createLogger } from './logger.js';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const purge = () =>
     core.purgeExpired().then(
       (purged) => log.debug(purged, 'purged expired credentials'),
-      (error: unknown) => log.warn({ err: loggableError(error) }, 'purging expired credentials failed'),
+      (error: unknown) => log.warn({ err: error }, 'purging expired credentials failed'),
     );
   const purgeTimer = setInterval(purge, 60 * 60 * 1000);
   purgeTimer.unref();

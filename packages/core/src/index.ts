@@ -7,7 +7,7 @@ export { ConfigError, type GatehouseConfig, loadConfig } from './config.js';
 export { type Core, type CreateCoreOptions, createCore } from './core.js';
 export type { PasswordHasher } from './crypto/password-hasher.js';
 export { TOKEN_PREFIXES, type TokenGenerator, type TokenKind } from './crypto/tokens.js';
-export { isDatabaseError, isDatabaseUnavailable, loggableError } from './db/errors.js';
+export { isDatabaseError, isDatabaseUnavailable } from './db/errors.js';
 export type { AppliedMigration, Migrations } from './db/migrations-api.js';
 export type {
   AuditEventDto,
@@ -28,6 +28,7 @@ export {
   isDomainError,
 } from './errors.js';
 export { INVITE_STATUSES, type InviteStatus } from './invite-status.js';
+export { type LoggableError, loggableError, redactSecrets } from './loggable.js';
 export { createStdoutMailer, type Mailer, type MailMessage } from './mail/mailer.js';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from './password-policy.js';
 export { type Actor, can, type Permission } from './policy.js';

@@ -7,9 +7,34 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return detail.constraint === constraint || detail.message.includes(`"${constraint}"`);
 }
 
-/** True for errors raised by the database driver (MikroORM's DriverException family). */
+/**
+ * knex puts the failed statement, its values inlined, before the driver's message
+ * ("update "invite" set … where "token" = '…' - Connection terminated"), also on errors that
+ * reach us without MikroORM's wrapping (raw statements, a transaction's connection lost mid-flight).
+ */
+const SQL_FIRST =
+  /^\s*(?:select|insert|update|delete|with|begin|commit|rollback|savepoint|release|set|alter|create|drop|truncate|lock|copy)\b[\s\S]* - /i;
+
+type DriverDetail = { code?: unknown; sqlState?: unknown; severity?: unknown; routine?: unknown };
+
+/** The SQLSTATE of a database error: MikroORM's `sqlState`, or `code` on pg's own errors. */
+export function sqlStateOf(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const detail = error as DriverDetail;
+  if (typeof detail.sqlState === 'string') return detail.sqlState;
+  const fromPg = typeof detail.severity === 'string' && typeof detail.routine === 'string';
+  return fromPg && typeof detail.code === 'string' ? detail.code : undefined;
+}
+
+/**
+ * True for errors raised by the database or its driver: MikroORM's DriverException family, pg's
+ * own errors (raw statements are not wrapped by MikroORM) and errors knex prefixed with the failed
+ * statement. Their messages and stacks hold SQL with its values, so they are never shown or logged.
+ */
 export function isDatabaseError(error: unknown): boolean {
-  return error instanceof DriverException;
+  if (error instanceof DriverException) return true;
+  if (!(error instanceof Error)) return false;
+  return sqlStateOf(error) !== undefined || SQL_FIRST.test(error.message);
 }
 
 /** Socket errors of a database that is down, restarting or unreachable. */
@@ -52,19 +77,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
-}
-
-/**
- * What may be logged of an unexpected error. Database driver errors carry the failed SQL with its
- * values inlined (a password hash, a token hash), so only their kind and SQLSTATE are kept.
- */
-export function loggableError(error: unknown): unknown {
-  if (!isDatabaseError(error)) return error;
-  const detail = error as { name: string; code?: string; sqlState?: string };
-  return {
-    name: detail.name,
-    code: detail.code ?? null,
-    sqlState: detail.sqlState ?? null,
-    message: 'database error (query and values withheld)',
-  };
 }
