@@ -4,7 +4,7 @@ import type { LoadRow, Results } from './suites.js';
 import { RATIO_TARGETS, scaleTargetsMs } from './targets.js';
 
 // The figures of BENCHMARKS.md as one image (SVG, rendered here without a browser by Vega): each
-// read's throughput as a ratio to the hand-written baseline, and each list's latency at scale,
+// read's and write's throughput as a ratio to the hand-written baseline, and each list's latency at scale,
 // both beside their targets.
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -23,11 +23,11 @@ function ratios(load: LoadRow[]) {
 }
 
 export async function renderChartSvg(results: Results): Promise<string> {
-  const ratioRows = ratios(results.load);
+  const ratioRows = ratios([...results.load, ...results.writes]);
   const concat: object[] = [];
   if (ratioRows.length > 0)
     concat.push({
-      title: 'Reads: Gatehouse req/s ÷ raw Fastify + pg req/s (higher is better; ticks: targets)',
+      title: 'Reads and writes: Gatehouse req/s ÷ raw Fastify + pg req/s (higher is better; ticks: targets)',
       data: { values: ratioRows },
       width: 520,
       height: 22 * ratioRows.length,

@@ -64,14 +64,19 @@ export function renderMarkdown(results: Results, options: { chart?: string } = {
   if (results.writes.length > 0) {
     lines.push(
       '',
-      '## Writes (Gatehouse only)',
+      '## Writes',
       '',
-      '| case | req/s | p50 / p99 ms | errors |',
-      '|---|---|---|---|',
+      'The baseline runs the same statements in one transaction per request (for an accept: the invite claimed, the user, the session and the audit events), with the same scrypt cost.',
+      '',
+      '| case | raw req/s | Gatehouse req/s | ratio | Gatehouse p50 / p99 ms | CPU ms/req raw / Gatehouse | errors raw / Gatehouse |',
+      '|---|---|---|---|---|---|---|',
     );
-    for (const row of results.writes) {
+    for (const name of [...new Set(results.writes.map((row) => row.case))]) {
+      const raw = summarise(results.writes, name, 'raw');
+      const gh = summarise(results.writes, name, 'gatehouse');
+      if (!gh) continue;
       lines.push(
-        `| ${row.case} | ${Math.round(row.requestsPerSecond)} | ${fixed(row.p50Ms)} / ${fixed(row.p99Ms)} | ${row.errors} |`,
+        `| ${name} | ${raw ? Math.round(raw.rps) : '-'} | ${Math.round(gh.rps)} | ${raw ? fixed(gh.rps / raw.rps, 2) : '-'} | ${fixed(gh.p50)} / ${fixed(gh.p99)} | ${raw ? fixed(raw.cpu, 3) : '-'} / ${fixed(gh.cpu, 3)} | ${raw?.errors ?? '-'} / ${gh.errors} |`,
       );
     }
   }

@@ -2,7 +2,7 @@ import * as scryptModule from 'scrypt-kdf';
 
 // scrypt-kdf's JS has only a default export (its .d.ts says otherwise): see core's hasher.
 type ScryptModule = typeof scryptModule;
-const Scrypt = ((scryptModule as unknown as { default?: ScryptModule }).default ??
+export const Scrypt = ((scryptModule as unknown as { default?: ScryptModule }).default ??
   scryptModule) as ScryptModule;
 
 /**

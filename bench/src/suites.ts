@@ -30,7 +30,8 @@ export interface Results {
     eventLoopDelayP99Ms: number;
     peakRssMiB: number;
   };
-  writes: { case: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[];
+  /** invites.create and invites.accept, on both servers (rounds interleaved as for the reads). */
+  writes: LoadRow[];
   scale: null | {
     seeded: { users: number; invites: number; rowsPerSecond: number };
     cases: { case: string; p50Ms: number; p99Ms: number; total: number | null }[];
@@ -93,25 +94,27 @@ export async function runLoad(core: Core, env: Record<string, string>, results: 
 
   options.step('starting both servers');
   // The baseline runs with Node's defaults; Gatehouse with the heap sizes its start script sets.
-  const raw = await startServer('raw-server', { DATABASE_URL: env.DATABASE_URL as string });
+  const raw = await startServer('raw-server', {
+    DATABASE_URL: env.DATABASE_URL as string,
+    PASSWORD_HASH_LOGN: env.PASSWORD_HASH_LOGN as string,
+  });
   const gatehouse = await startServer('gatehouse-server', env, productionNodeFlags);
   try {
     const headers = { cookie };
-    const reads: { name: string; path: string; raw: boolean }[] = [
-      { name: '/healthz', path: '/healthz', raw: true },
-      { name: 'auth.me', path: '/trpc/auth.me', raw: true },
-      { name: 'users.get', path: `/trpc/users.get?${input({ id: admin.id })}`, raw: true },
-      { name: 'users.list', path: `/trpc/users.list?${input({})}`, raw: true },
-      { name: 'users.list q', path: `/trpc/users.list?${input({ q: 'user1' })}`, raw: true },
-      { name: 'users.list cursor', path: `/trpc/users.list?${input({ cursor })}`, raw: false },
-      { name: 'invites.list', path: `/trpc/invites.list?${input({})}`, raw: false },
+    const reads: { name: string; path: string }[] = [
+      { name: '/healthz', path: '/healthz' },
+      { name: 'auth.me', path: '/trpc/auth.me' },
+      { name: 'users.get', path: `/trpc/users.get?${input({ id: admin.id })}` },
+      { name: 'users.list', path: `/trpc/users.list?${input({})}` },
+      { name: 'users.list q', path: `/trpc/users.list?${input({ q: 'user1' })}` },
+      { name: 'users.list cursor', path: `/trpc/users.list?${input({ cursor })}` },
+      { name: 'invites.list', path: `/trpc/invites.list?${input({})}` },
     ];
     for (const read of reads) {
       for (let round = 1; round <= rounds; round += 1) {
         // Interleaved, and alternating who goes first, so drift in the machine hits both.
         const order: ('raw' | 'gatehouse')[] = round % 2 ? ['raw', 'gatehouse'] : ['gatehouse', 'raw'];
         for (const target of order) {
-          if (target === 'raw' && !read.raw) continue;
           const server = target === 'raw' ? raw : gatehouse;
           const row = await load(server, { url: read.path, headers, connections, ...budget(20, duration) });
           results.load.push({ case: read.name, target, round, ...row });
@@ -123,54 +126,73 @@ export async function runLoad(core: Core, env: Record<string, string>, results: 
     }
     results.peakRssMiB = { raw: raw.peakRssMiB(), gatehouse: gatehouse.peakRssMiB() };
 
-    options.step('writes: invites.create');
-    let counter = 0;
-    const created = await load(gatehouse, {
-      url: '/trpc/invites.create',
-      method: 'POST',
-      headers: { ...headers, origin: ORIGIN, 'content-type': 'application/json' },
-      connections,
-      ...budget(connections, duration),
-      requests: [
-        {
-          setupRequest: (request) => {
-            counter += 1;
-            return {
-              ...request,
-              body: JSON.stringify({ email: `load${counter}@bench.test`, sendEmail: false }),
-            };
-          },
-        },
-      ],
-    });
-    results.writes.push({ case: 'invites.create', ...created });
-
-    // Each accept spends one invite: enough fresh links for the fastest this machine could hash.
+    // Writes, on both servers in interleaved rounds like the reads. Each accept spends one invite:
+    // enough fresh links for each run, at well above what this machine can hash.
     const acceptSeconds = options.smoke ? 1 : duration;
-    options.step('writes: invites.accept (preparing links)');
+    const linksPerRun = Math.ceil(acceptSeconds * 40);
     const tokens: string[] = [];
-    for (let i = 0; i < Math.ceil(acceptSeconds * 60); i += 1) {
+    for (let i = 0; i < linksPerRun * rounds * 2; i += 1) {
+      if (i % 100 === 0) options.step(`writes: preparing invite links ${i}/${linksPerRun * rounds * 2}`);
       const issued = await core.invites.create({ email: `accepter${i}@bench.test`, sendEmail: false });
       tokens.push(issued.token);
     }
-    options.step('writes: invites.accept');
-    const accepted = await load(gatehouse, {
-      url: '/trpc/invites.accept',
-      method: 'POST',
-      headers: { origin: ORIGIN, 'content-type': 'application/json' },
-      connections: 4,
-      ...budget(4, acceptSeconds),
-      requests: [
-        {
-          setupRequest: (request) => {
-            const token = tokens.pop();
-            if (!token) throw new Error('the bench ran out of invite links: prepare more');
-            return { ...request, body: JSON.stringify({ token, password: STRONG_PASSWORD }) };
-          },
+    let counter = 0;
+    const writes: { name: string; run: (server: ServerProcess) => ReturnType<typeof load> }[] = [
+      {
+        name: 'invites.create',
+        run: (server) =>
+          load(server, {
+            url: '/trpc/invites.create',
+            method: 'POST',
+            headers: { ...headers, origin: ORIGIN, 'content-type': 'application/json' },
+            connections,
+            ...budget(connections, duration),
+            requests: [
+              {
+                setupRequest: (request) => {
+                  counter += 1;
+                  const body = JSON.stringify({ email: `load${counter}@bench.test`, sendEmail: false });
+                  return { ...request, body };
+                },
+              },
+            ],
+          }),
+      },
+      {
+        name: 'invites.accept (scrypt, logN 15)',
+        run: (server) => {
+          const mine = tokens.splice(0, linksPerRun);
+          return load(server, {
+            url: '/trpc/invites.accept',
+            method: 'POST',
+            headers: { origin: ORIGIN, 'content-type': 'application/json' },
+            connections: 4,
+            ...budget(4, acceptSeconds),
+            requests: [
+              {
+                setupRequest: (request) => {
+                  const token = mine.pop();
+                  if (!token) throw new Error('the bench ran out of invite links: prepare more');
+                  return { ...request, body: JSON.stringify({ token, password: STRONG_PASSWORD }) };
+                },
+              },
+            ],
+          });
         },
-      ],
-    });
-    results.writes.push({ case: 'invites.accept (scrypt, logN 15)', ...accepted });
+      },
+    ];
+    for (const write of writes) {
+      for (let round = 1; round <= rounds; round += 1) {
+        const order: ('raw' | 'gatehouse')[] = round % 2 ? ['raw', 'gatehouse'] : ['gatehouse', 'raw'];
+        for (const target of order) {
+          const row = await write.run(target === 'raw' ? raw : gatehouse);
+          results.writes.push({ case: write.name, target, round, ...row });
+          options.step(
+            `${write.name} ${target} round ${round}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms${row.errors ? `, ${row.errors} errors` : ''}`,
+          );
+        }
+      }
+    }
 
     options.step('login flood (logN 15) and the scrypt limit of this machine');
     const limit = await measureScryptLimit(15, Number(env.MAX_CONCURRENT_HASHES), duration);

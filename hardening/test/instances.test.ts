@@ -218,4 +218,48 @@ describe('two instances without Redis', () => {
     await c.stop(5_000);
     await d.stop(5_000);
   });
+
+  // Every request reads the session and the user's role afresh (no cache in either process), so a
+  // change written through one instance rules the other's very next request.
+  it('a role change and a deletion made on one apply on the other from the very next request', async () => {
+    if (!cluster) throw new Error('no cluster');
+    const c = await startServer(env());
+    const d = await startServer(env());
+    const owner = await signIn(c.url, ADMIN_EMAIL, ADMIN_PASSWORD, newIp());
+    const email = 'changing-rights@example.com';
+    const { id } = data<{ id: string }>(
+      await call(
+        c.url,
+        'users.create',
+        { email, password: PASSWORD, role: 'admin' },
+        { as: owner, ip: newIp() },
+      ),
+    );
+    const user = await signIn(d.url, email, PASSWORD, newIp());
+    const { token } = data<{ token: string }>(
+      await call(d.url, 'apiToken.generate', {}, { as: user, ip: newIp() }),
+    );
+    recordSecret('apiToken', token);
+    const machine: Caller = { bearer: token };
+    const create = (as: Caller, made: string) =>
+      call(d.url, 'users.create', { email: `${made}@example.com` }, { as, ip: newIp() });
+    expect((await create(user, 'made-while-admin')).status).toBe(200);
+    expect((await create(machine, 'made-by-token-while-admin')).status).toBe(200);
+
+    data(await call(c.url, 'users.update', { id, role: 'member' }, { as: owner, ip: newIp() }));
+    for (const as of [user, machine]) {
+      const refused = await create(as, 'made-after-demotion');
+      expect(refused.status, refused.text).toBe(403);
+      const me = await call(d.url, 'auth.me', undefined, { kind: 'query', as, ip: newIp() });
+      expect(data<{ role: string }>(me).role).toBe('member');
+    }
+
+    data(await call(c.url, 'users.delete', { id }, { as: owner, ip: newIp() }));
+    for (const as of [user, machine]) {
+      const me = await call(d.url, 'auth.me', undefined, { kind: 'query', as, ip: newIp() });
+      expect(me.status, me.text).toBe(401);
+    }
+    await c.stop(5_000);
+    await d.stop(5_000);
+  });
 });
