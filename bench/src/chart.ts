@@ -1,13 +1,12 @@
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
+import { median } from './stats.js';
 import type { LoadRow, Results } from './suites.js';
 import { RATIO_TARGETS, scaleTargetsMs } from './targets.js';
 
 // The figures of BENCHMARKS.md as one image (SVG, rendered here without a browser by Vega): each
 // read's and write's throughput as a ratio to the hand-written baseline, and each list's latency at scale,
 // both beside their targets.
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 function ratios(load: LoadRow[]) {
   const cases = [...new Set(load.map((row) => row.case))];

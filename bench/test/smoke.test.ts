@@ -39,6 +39,7 @@ it('runs every benchmark step and writes the results and the report', async () =
     }
     expect(results.login.requestsPerSecond).toBeGreaterThan(0);
     expect(results.login.scryptLimitPerSecond).toBeGreaterThan(0);
+    expect(results.login.rounds).toHaveLength(1); // one round in a smoke run, each against its own scrypt limit
     expect(results.scale.cases.length).toBeGreaterThanOrEqual(8);
     const report = await readFile(path.join(out, 'BENCHMARKS.md'), 'utf8');
     expect(report).toContain('| auth.me |');
