@@ -1,10 +1,15 @@
 import { ConnectionException, DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 
-/** True when `error` is PostgreSQL refusing a row because of the named unique constraint/index. */
+/**
+ * True when `error` is PostgreSQL refusing a row because of the named unique constraint/index:
+ * MikroORM's wrapped exception, or pg's own error from a plain statement (SQLSTATE 23505).
+ */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  if (!(error instanceof UniqueConstraintViolationException)) return false;
-  const detail = error as unknown as { constraint?: string; message: string };
-  return detail.constraint === constraint || detail.message.includes(`"${constraint}"`);
+  if (error instanceof UniqueConstraintViolationException) {
+    const detail = error as unknown as { constraint?: string; message: string };
+    return detail.constraint === constraint || detail.message.includes(`"${constraint}"`);
+  }
+  return sqlStateOf(error) === '23505' && (error as { constraint?: unknown }).constraint === constraint;
 }
 
 /**

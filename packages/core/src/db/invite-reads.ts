@@ -5,7 +5,7 @@ import type { UnitOfWork } from './unit-of-work.js';
 
 // The invite list as plain SQL with bound parameters: the DTO's columns only (never the token hash).
 
-const INVITE_COLUMNS = `i.id, i.user_email as "userEmail", i.role, i.accepted, i.expires_at as "expiresAt",
+export const INVITE_COLUMNS = `i.id, i.user_email as "userEmail", i.role, i.accepted, i.expires_at as "expiresAt",
   i.accepted_at as "acceptedAt", i.invited_by as "invitedBy", i.revoked_at as "revokedAt",
   i.created_at as "createdAt", i.updated_at as "updatedAt"`;
 
@@ -30,7 +30,7 @@ type DateKey = 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'createdAt' | 'updated
 const DATE_KEYS: DateKey[] = ['expiresAt', 'acceptedAt', 'revokedAt', 'createdAt', 'updatedAt'];
 
 /** The driver hands timestamps over as text (MikroORM parses them itself): make them Dates. */
-function withDates(row: InviteFields): InviteFields {
+export function withDates(row: InviteFields): InviteFields {
   const copy = { ...row };
   for (const key of DATE_KEYS) {
     const value = copy[key] as Date | string | null | undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from './orm.js';
 
@@ -17,7 +18,16 @@ export interface UnitOfWork {
    * as a named prepared statement; returns its rows. Timestamps come back as text.
    */
   sql<T>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs `work` in one transaction on one pooled connection, its statements sent as `sql` sends
+   * them (prepared, values bound, no entities): for a hot write of a few fixed statements. All of
+   * it commits, or none.
+   */
+  sqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
 }
+
+/** A parameterised statement on the transaction's connection (see UnitOfWork.sql). */
+export type Sql = <T>(text: string, values?: readonly unknown[]) => Promise<T[]>;
 
 /** What we use of knex's client: its pool, which hands out pg connections. */
 interface PooledClient {
@@ -26,37 +36,61 @@ interface PooledClient {
 }
 interface PgConnection {
   query(statement: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  /** Set by knex when the connection errs or ends; the pool then destroys it instead of lending it. */
+  __knex__disposed?: unknown;
 }
 
 export function createUnitOfWork(orm: Orm): UnitOfWork {
   // Every distinct statement text becomes a named prepared statement: PostgreSQL parses and plans
   // it once per connection, not on every call. The texts are the code's own (values are always
-  // bound), so the set is small and fixed.
+  // bound), so the set is small and fixed. The name is derived from the text, so that every unit
+  // of work sharing a pool (pg refuses one name for two texts on a connection) agrees on it.
   const statements = new Map<string, { name: string; text: string }>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
     if (!statement) {
       let position = 0;
       statement = {
-        name: `gatehouse_${statements.size + 1}`,
+        name: `gatehouse_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`,
         text: text.replace(/\?/g, () => `$${++position}`),
       };
       statements.set(text, statement);
     }
     return statement;
   };
+  // Straight to a pooled pg connection (the ORM's pool): no query builder on the hot path.
+  const pool = () => orm.em.getConnection().getKnex().client as unknown as PooledClient;
+  const on =
+    (connection: PgConnection): Sql =>
+    async <T>(text: string, values: readonly unknown[] = []) =>
+      (await connection.query({ ...prepared(text), values })).rows as T[];
   return {
     read: () => orm.em.fork(),
     transaction: (work) => orm.em.fork().transactional(work),
     async sql<T>(text: string, values: readonly unknown[] = []) {
-      // Straight to a pooled pg connection (the ORM's pool): no query builder on the hot path.
-      const client = orm.em.getConnection().getKnex().client as unknown as PooledClient;
-      const connection = await client.acquireConnection();
+      const connection = await pool().acquireConnection();
       try {
-        const result = await connection.query({ ...prepared(text), values });
-        return result.rows as T[];
+        return await on(connection)<T>(text, values);
       } finally {
-        await client.releaseConnection(connection);
+        await pool().releaseConnection(connection);
+      }
+    },
+    async sqlTransaction<T>(work: (sql: Sql) => Promise<T>) {
+      const connection = await pool().acquireConnection();
+      const sql = on(connection);
+      try {
+        await sql('begin');
+        const result = await work(sql);
+        await sql('commit');
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is broken: never lend it out mid-transaction.
+        await sql('rollback').catch((rollbackError: unknown) => {
+          connection.__knex__disposed = rollbackError;
+        });
+        throw error;
+      } finally {
+        await pool().releaseConnection(connection);
       }
     },
   };

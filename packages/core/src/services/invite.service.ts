@@ -4,9 +4,11 @@ import { HOUR_MS } from '../clock.js';
 import { hashToken, hasTokenShape } from '../crypto/tokens.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { listInvites } from '../db/invite-reads.js';
+import { issueInvite } from '../db/invite-writes.js';
 import {
   type CountedPage,
   type InviteDto,
+  type InviteFields,
   inviteStatus,
   toInviteDto,
   toUserDto,
@@ -70,41 +72,25 @@ export class InviteService {
   async create(input: CreateInviteInput, meta: RequestMeta = {}): Promise<IssuedInvite> {
     const { email, role, sendEmail } = createInviteInput.parse(input);
     const token = this.deps.tokens.generate('invite');
+    const now = this.deps.clock.now();
     const issue = () =>
-      this.deps.db.transaction(async (em) => {
-        await lockEmail(em, email);
-        if (await em.count(UserSchema, { email })) {
-          throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
-        }
-        const now = this.deps.clock.now();
-        const open = await em.findOne(
-          InviteSchema,
-          { userEmail: email, accepted: false, revokedAt: null },
-          { lockMode: LockMode.PESSIMISTIC_WRITE },
-        );
-        const invite =
-          open ??
-          em.create(InviteSchema, {
-            id: newId('invite'),
-            userEmail: email,
-            role,
-            token: hashToken(token),
-            expiresAt: this.expiryFrom(now),
-            invitedBy: meta.actorId ?? null,
-            createdAt: now,
-            updatedAt: now,
-          });
-        if (open) this.renew(open, token, now, { role, invitedBy: meta.actorId ?? open.invitedBy ?? null });
-        this.audit.record(em, meta, {
-          action: 'invite.created',
-          targetType: 'invite',
-          targetId: invite.id,
-          metadata: { email, role, reused: Boolean(open) },
-        });
-        await em.flush();
-        return { invite, reused: Boolean(open) };
+      issueInvite(this.deps.db, {
+        email,
+        role,
+        tokenHash: hashToken(token),
+        expiresAt: this.expiryFrom(now),
+        invitedBy: meta.actorId ?? null,
+        now,
+        newId: newId('invite'),
+        event: (inviteId, reused) =>
+          this.audit.eventRow(meta, {
+            action: 'invite.created',
+            targetType: 'invite',
+            targetId: inviteId,
+            metadata: { email, role, reused },
+          }),
       });
-    let issued: { invite: Invite; reused: boolean };
+    let issued: { invite: InviteFields; reused: boolean };
     try {
       issued = await issue();
     } catch (error) {
@@ -301,7 +287,7 @@ export class InviteService {
 
   /** After commit: send the mail if asked. A failed send never undoes the invite; the result says. */
   private async deliver(
-    invite: Invite,
+    invite: InviteFields,
     token: string,
     sendEmail: boolean,
     reused: boolean,
