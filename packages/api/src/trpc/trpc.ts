@@ -88,7 +88,8 @@ export const hashingProcedure = publicProcedure.use(async ({ ctx, next }) => {
  */
 export const enrollingProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) throw unauthenticated();
-  return next({ ctx: { ...ctx, principal: ctx.principal as Principal } });
+  // tRPC merges this into the context: only the narrowed field, not a copy of the whole context.
+  return next({ ctx: { principal: ctx.principal as Principal } });
 });
 
 /**
