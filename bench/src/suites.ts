@@ -15,6 +15,15 @@ export interface LoadRow {
   cpuMsPerRequest: number;
   errors: number;
 }
+/** Sign-ins under load, against the scrypt limit of the machine. */
+export interface LoginFlood {
+  requestsPerSecond: number;
+  scryptLimitPerSecond: number;
+  ratio: number;
+  p50Ms: number;
+  p99Ms: number;
+  eventLoopDelayP99Ms: number;
+}
 export interface Results {
   startedAt: string;
   machine: Record<string, unknown>;
@@ -23,24 +32,7 @@ export interface Results {
   /** Peak RSS of each server process over the read load, MiB. */
   peakRssMiB?: { raw: number; gatehouse: number };
   /** The sign-in flood: medians of its rounds (each against the scrypt limit measured just before it). */
-  login: null | {
-    requestsPerSecond: number;
-    scryptLimitPerSecond: number;
-    ratio: number;
-    p50Ms: number;
-    p99Ms: number;
-    eventLoopDelayP99Ms: number;
-    peakRssMiB: number;
-    rounds: {
-      requestsPerSecond: number;
-      scryptLimitPerSecond: number;
-      ratio: number;
-      p50Ms: number;
-      p99Ms: number;
-      eventLoopDelayP99Ms: number;
-      errors: number;
-    }[];
-  };
+  login: null | (LoginFlood & { peakRssMiB: number; rounds: (LoginFlood & { errors: number })[] });
   /** invites.create and invites.accept, on both servers (rounds interleaved as for the reads). */
   writes: LoadRow[];
   scale: null | {

@@ -199,11 +199,21 @@ describe.skipIf(!redisServerAvailable)('two instances on one database and one Re
 });
 
 describe('two instances without Redis', () => {
-  it('throttle each on their own (documented in SECURITY.md)', async () => {
+  let c: ServerProcess;
+  let d: ServerProcess;
+  let owner: Caller;
+  beforeAll(async () => {
     if (!cluster) throw new Error('no cluster');
-    const c = await startServer(env());
-    const d = await startServer(env());
-    const owner = await signIn(c.url, ADMIN_EMAIL, ADMIN_PASSWORD, newIp());
+    c = await startServer(env());
+    d = await startServer(env());
+    owner = await signIn(c.url, ADMIN_EMAIL, ADMIN_PASSWORD, newIp());
+  });
+  afterAll(async () => {
+    await c?.stop(5_000);
+    await d?.stop(5_000);
+  });
+
+  it('throttle each on their own (documented in SECURITY.md)', async () => {
     const email = 'solo-throttle@example.com';
     data(await call(c.url, 'users.create', { email, password: PASSWORD }, { as: owner, ip: newIp() }));
     const ip = newIp();
@@ -215,17 +225,11 @@ describe('two instances without Redis', () => {
     expect((await call(c.url, 'auth.login', { email, password: PASSWORD }, { ip })).status).toBe(429);
     // The other instance has seen none of those failures.
     expect((await call(d.url, 'auth.login', { email, password: PASSWORD }, { ip })).status).toBe(200);
-    await c.stop(5_000);
-    await d.stop(5_000);
   });
 
   // Every request reads the session and the user's role afresh (no cache in either process), so a
   // change written through one instance rules the other's very next request.
   it('a role change and a deletion made on one apply on the other from the very next request', async () => {
-    if (!cluster) throw new Error('no cluster');
-    const c = await startServer(env());
-    const d = await startServer(env());
-    const owner = await signIn(c.url, ADMIN_EMAIL, ADMIN_PASSWORD, newIp());
     const email = 'changing-rights@example.com';
     const { id } = data<{ id: string }>(
       await call(
@@ -259,7 +263,5 @@ describe('two instances without Redis', () => {
       const me = await call(d.url, 'auth.me', undefined, { kind: 'query', as, ip: newIp() });
       expect(me.status, me.text).toBe(401);
     }
-    await c.stop(5_000);
-    await d.stop(5_000);
   });
 });
