@@ -69,6 +69,17 @@ describe('UnitOfWork.sqlTransaction', () => {
     expect(isUniqueViolation(error, 'user_email_unique')).toBe(false);
     expect(await countRows(h.core, 'invite', 'user_email = ?', ['fresh@example.com'])).toBe(0);
   });
+  it('refuses to commit a work that caught the failure of one of its statements', async () => {
+    await db().sqlTransaction((sql) => insertInvite(sql, 'taken@example.com'));
+    const outcome = db().sqlTransaction(async (sql) => {
+      await insertInvite(sql, 'fresh@example.com');
+      await insertInvite(sql, 'taken@example.com').catch(() => 'swallowed');
+      return 'done';
+    });
+    // PostgreSQL would answer the COMMIT of the aborted transaction with a rollback, silently.
+    await expect(outcome).rejects.toSatisfy((error) => isUniqueViolation(error, 'invite_open_email_unique'));
+    expect(await countRows(h.core, 'invite', 'user_email = ?', ['fresh@example.com'])).toBe(0);
+  });
 });
 
 describe('invites.create through plain SQL', () => {

@@ -26,6 +26,8 @@ export interface InviteToIssue {
 /** The columns of an audit event that the caller decides (as AuditLog.eventRow makes them). */
 interface AuditEventRow {
   id: string;
+  action: string;
+  targetType: string | null;
   actorId: string | null;
   ip: string | null;
   metadata: Record<string, unknown> | null;
@@ -79,12 +81,14 @@ export async function issueInvite(
     const [row] = await sql<InviteFields>(
       `with issued as (${write.text}),
             a as (insert into "audit_event" (id, action, actor_id, target_type, target_id, ip, metadata, created_at)
-                  select ?, 'invite.created', ?, 'invite', issued.id, ?, ?::jsonb, ?::timestamptz from issued)
+                  select ?, ?, ?, ?, issued.id, ?, ?::jsonb, ?::timestamptz from issued)
        select * from issued`,
       [
         ...write.values,
         event.id,
+        event.action,
         event.actorId,
+        event.targetType,
         event.ip,
         event.metadata === null ? null : JSON.stringify(event.metadata),
         event.createdAt,

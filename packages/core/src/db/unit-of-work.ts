@@ -36,6 +36,7 @@ interface PooledClient {
 }
 interface PgConnection {
   query(statement: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  end(): Promise<void>;
   /** Set by knex when the connection errs or ends; the pool then destroys it instead of lending it. */
   __knex__disposed?: unknown;
 }
@@ -68,29 +69,42 @@ export function createUnitOfWork(orm: Orm): UnitOfWork {
     read: () => orm.em.fork(),
     transaction: (work) => orm.em.fork().transactional(work),
     async sql<T>(text: string, values: readonly unknown[] = []) {
-      const connection = await pool().acquireConnection();
+      const client = pool();
+      const connection = await client.acquireConnection();
       try {
         return await on(connection)<T>(text, values);
       } finally {
-        await pool().releaseConnection(connection);
+        await client.releaseConnection(connection);
       }
     },
     async sqlTransaction<T>(work: (sql: Sql) => Promise<T>) {
-      const connection = await pool().acquireConnection();
-      const sql = on(connection);
+      const client = pool();
+      const connection = await client.acquireConnection();
+      const run = on(connection);
+      // A failed statement aborts the transaction, and PostgreSQL answers a later COMMIT with a
+      // rollback, not an error: so a work that caught such a failure must not look committed.
+      let failed: { error: unknown } | undefined;
+      const sql: Sql = <R>(text: string, values?: readonly unknown[]) =>
+        run<R>(text, values).catch((error: unknown) => {
+          failed ??= { error };
+          throw error;
+        });
       try {
-        await sql('begin');
+        await run('begin');
         const result = await work(sql);
-        await sql('commit');
+        if (failed) throw failed.error;
+        await run('commit');
         return result;
       } catch (error) {
-        // A connection that cannot even roll back is broken: never lend it out mid-transaction.
-        await sql('rollback').catch((rollbackError: unknown) => {
+        // A connection that cannot even roll back is broken: close it (the server then ends its
+        // transaction and releases its locks) and never lend it out again.
+        await run('rollback').catch((rollbackError: unknown) => {
           connection.__knex__disposed = rollbackError;
+          void connection.end().catch(() => {});
         });
         throw error;
       } finally {
-        await pool().releaseConnection(connection);
+        await client.releaseConnection(connection);
       }
     },
   };

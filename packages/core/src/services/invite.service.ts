@@ -72,6 +72,8 @@ export class InviteService {
   async create(input: CreateInviteInput, meta: RequestMeta = {}): Promise<IssuedInvite> {
     const { email, role, sendEmail } = createInviteInput.parse(input);
     const token = this.deps.tokens.generate('invite');
+    // One instant for the invite's times and its audit event (read before the email's lock, so a
+    // call that waited for it is stamped with when it was made).
     const now = this.deps.clock.now();
     const issue = () =>
       issueInvite(this.deps.db, {
@@ -82,13 +84,15 @@ export class InviteService {
         invitedBy: meta.actorId ?? null,
         now,
         newId: newId('invite'),
-        event: (inviteId, reused) =>
-          this.audit.eventRow(meta, {
+        event: (inviteId, reused) => ({
+          ...this.audit.eventRow(meta, {
             action: 'invite.created',
             targetType: 'invite',
             targetId: inviteId,
             metadata: { email, role, reused },
           }),
+          createdAt: now,
+        }),
       });
     let issued: { invite: InviteFields; reused: boolean };
     try {
