@@ -1,6 +1,7 @@
 import type { InviteFields } from '../dto.js';
 import { DomainError } from '../errors.js';
 import type { Role } from '../roles.js';
+import type { AuditEventRow } from '../services/audit-log.js';
 import { emailLockKey } from '../services/email-lock.js';
 import { INVITE_COLUMNS, withDates } from './invite-reads.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -21,17 +22,6 @@ export interface InviteToIssue {
   newId: string;
   /** The `invite.created` audit event, for the invite's id and whether it was renewed. */
   event: (inviteId: string, reused: boolean) => AuditEventRow;
-}
-
-/** The columns of an audit event that the caller decides (as AuditLog.eventRow makes them). */
-interface AuditEventRow {
-  id: string;
-  action: string;
-  targetType: string | null;
-  actorId: string | null;
-  ip: string | null;
-  metadata: Record<string, unknown> | null;
-  createdAt: Date;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { UserRow } from '../dto.js';
+import type { AuditEventRow } from '../services/audit-log.js';
 import type { NewSession } from '../services/session-store.js';
 import type { UnitOfWork } from './unit-of-work.js';
 import { USER_COLUMNS } from './user-reads.js';
@@ -20,13 +21,8 @@ export async function accountByEmail(
   return row ? { id: row.id, passwordHash: row.password_hash } : null;
 }
 
-/** The audit event of the sign-in, as AuditLog.eventRow makes it. */
-export interface SignInEvent {
-  id: string;
-  ip: string | null;
-  metadata: Record<string, unknown> | null;
-  createdAt: Date;
-}
+/** The audit event of the sign-in, as AuditLog.eventRow makes it (action and target are fixed). */
+export type SignInEvent = Pick<AuditEventRow, 'id' | 'ip' | 'metadata' | 'createdAt'>;
 
 /**
  * In one statement (so in one transaction), under the user's row lock: when their password hash is

@@ -14,6 +14,18 @@ export interface AuditEntry {
   metadata?: Record<string, unknown> | null;
 }
 
+/** An audit event's row, as every writer stores it (the ORM and the plain-SQL writes in db/). */
+export interface AuditEventRow {
+  id: string;
+  action: AuditAction;
+  actorId: string | null;
+  targetType: NonNullable<AuditEntry['targetType']> | null;
+  targetId: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
 /** The audit trail: appended inside the transaction of the change it describes, read by admins. */
 export class AuditLog {
   constructor(private readonly deps: Pick<ServiceDeps, 'db' | 'clock'>) {}
@@ -23,8 +35,8 @@ export class AuditLog {
     em.create(AuditEventSchema, this.eventRow(meta, entry));
   }
 
-  /** The row an entry becomes (the ORM and the one-statement sign-in both write it). */
-  eventRow(meta: RequestMeta, entry: AuditEntry) {
+  /** The row an entry becomes, stamped `at` (now unless the change has its own instant). */
+  eventRow(meta: RequestMeta, entry: AuditEntry, at: Date = this.deps.clock.now()): AuditEventRow {
     return {
       id: newId('auditEvent'),
       action: entry.action,
@@ -33,7 +45,7 @@ export class AuditLog {
       targetId: entry.targetId ?? null,
       ip: meta.ip?.slice(0, 64) ?? null,
       metadata: entry.metadata ?? null,
-      createdAt: this.deps.clock.now(),
+      createdAt: at,
     };
   }
 

@@ -84,15 +84,17 @@ export class InviteService {
         invitedBy: meta.actorId ?? null,
         now,
         newId: newId('invite'),
-        event: (inviteId, reused) => ({
-          ...this.audit.eventRow(meta, {
-            action: 'invite.created',
-            targetType: 'invite',
-            targetId: inviteId,
-            metadata: { email, role, reused },
-          }),
-          createdAt: now,
-        }),
+        event: (inviteId, reused) =>
+          this.audit.eventRow(
+            meta,
+            {
+              action: 'invite.created',
+              targetType: 'invite',
+              targetId: inviteId,
+              metadata: { email, role, reused },
+            },
+            now,
+          ),
       });
     let issued: { invite: InviteFields; reused: boolean };
     try {
